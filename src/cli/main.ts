@@ -1,0 +1,2 @@
+// Filled in by the RAG Core client issue.
+process.exitCode = 2;
