@@ -1,0 +1,129 @@
+// The `x-tejarat-scenario` request header, parsed into a typed object. The header is a comma-separated list of
+// `name` or `name=value`; unknown names and values that do not parse are ignored, so a typo degrades to a normal
+// answer instead of a confusing server error. The README lists what each scenario does.
+
+export const SCENARIO_HEADER = 'x-tejarat-scenario';
+/** Groups requests for `fail-first` and `ids` resume: the same key is "the same client retrying". */
+export const SCENARIO_KEY_HEADER = 'x-tejarat-scenario-key';
+
+export type LineEnding = '\n' | '\r\n' | '\r';
+
+export interface Scenario {
+  dropAfter?: number;
+  errorAfter?: number;
+  stallAfter?: number;
+  malformedAfter?: number;
+  /** `heartbeats=MS`: only `: ping` comments, never an event. */
+  heartbeatsOnlyMs?: number;
+  /** `heartbeat=MS`: a normal answer with `: ping` comments in between. */
+  heartbeatMs?: number;
+  slowHeadersMs?: number;
+  status?: number;
+  retryAfter?: string;
+  failFirst?: number;
+  paceMs?: number;
+  chunkChars?: number;
+  answer?: string;
+  lineEnding: LineEnding;
+  oversizedEvent: boolean;
+  oversizedAnswer: boolean;
+  ids: boolean;
+  jsonOnStream: boolean;
+  wrongContentType: boolean;
+  altShape: boolean;
+  hostileSources: boolean;
+  eventField: boolean;
+  unknownEvents: boolean;
+  bom: boolean;
+  comments: boolean;
+  multilineData: boolean;
+  splitWrites: boolean;
+}
+
+const LINE_ENDINGS: Record<string, LineEnding> = { lf: '\n', crlf: '\r\n', cr: '\r' };
+
+const FLAGS = {
+  'oversized-event': 'oversizedEvent',
+  'oversized-answer': 'oversizedAnswer',
+  ids: 'ids',
+  'json-on-stream': 'jsonOnStream',
+  'wrong-content-type': 'wrongContentType',
+  'alt-shape': 'altShape',
+  'hostile-sources': 'hostileSources',
+  'event-field': 'eventField',
+  'unknown-events': 'unknownEvents',
+  bom: 'bom',
+  comments: 'comments',
+  'multiline-data': 'multilineData',
+  'split-writes': 'splitWrites',
+} as const satisfies Record<string, keyof Scenario>;
+
+const COUNTS = {
+  'drop-after': 'dropAfter',
+  'error-after': 'errorAfter',
+  'stall-after': 'stallAfter',
+  'malformed-after': 'malformedAfter',
+  heartbeats: 'heartbeatsOnlyMs',
+  heartbeat: 'heartbeatMs',
+  'slow-headers': 'slowHeadersMs',
+  'fail-first': 'failFirst',
+  pace: 'paceMs',
+  'chunk-chars': 'chunkChars',
+} as const satisfies Record<string, keyof Scenario>;
+
+function isFlag(name: string): name is keyof typeof FLAGS {
+  return Object.hasOwn(FLAGS, name);
+}
+
+function isCount(name: string): name is keyof typeof COUNTS {
+  return Object.hasOwn(COUNTS, name);
+}
+
+function parseCount(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,9}$/.test(value) ? Number(value) : undefined;
+}
+
+export function parseScenario(header: string | undefined): Scenario {
+  const scenario: Scenario = {
+    lineEnding: '\n',
+    oversizedEvent: false,
+    oversizedAnswer: false,
+    ids: false,
+    jsonOnStream: false,
+    wrongContentType: false,
+    altShape: false,
+    hostileSources: false,
+    eventField: false,
+    unknownEvents: false,
+    bom: false,
+    comments: false,
+    multilineData: false,
+    splitWrites: false,
+  };
+  for (const item of (header ?? '').split(',')) {
+    const separator = item.indexOf('=');
+    const name = (separator === -1 ? item : item.slice(0, separator)).trim().toLowerCase();
+    const rawValue = separator === -1 ? undefined : item.slice(separator + 1);
+    const value = rawValue?.trim();
+    if (isFlag(name)) {
+      scenario[FLAGS[name]] = true;
+    } else if (isCount(name)) {
+      const count = parseCount(value);
+      if (count !== undefined) scenario[COUNTS[name]] = name === 'chunk-chars' ? Math.max(1, count) : count;
+    } else if (name === 'status') {
+      const status = parseCount(value);
+      if (status !== undefined && status >= 400 && status <= 599) scenario.status = status;
+    } else if (name === 'retry-after' && value) {
+      scenario.retryAfter = value;
+    } else if (name === 'line-ending' && value && Object.hasOwn(LINE_ENDINGS, value.toLowerCase())) {
+      scenario.lineEnding = LINE_ENDINGS[value.toLowerCase()] ?? '\n';
+    } else if (name === 'answer' && rawValue !== undefined) {
+      try {
+        scenario.answer = decodeURIComponent(rawValue);
+      } catch {
+        // Not valid percent-encoding: ignored like any other unparsable value.
+      }
+    }
+  }
+  return scenario;
+}
