@@ -1,0 +1,157 @@
+// What the core sends, in whatever shape it sends it, turned into the client's normalized data.
+// The protocol is only partly known (design.md), so readers are tolerant: several names for one field,
+// unknown fields and event types ignored, and anything that could run or open something dropped here,
+// before it reaches a UI.
+import type { AnswerMetadata, Source } from './types.js';
+
+/** One stream event's meaning; `undefined` from the readers means "not for us, ignore it". */
+export type CoreEvent =
+  | { type: 'start'; conversationId?: string; messageId?: string }
+  | { type: 'chunk'; content: string }
+  | { type: 'sources'; sources: Source[] }
+  | { type: 'end'; metadata: AnswerMetadata }
+  | { type: 'error'; message: string };
+
+/** The normal (non-streaming) endpoint's answer. */
+export interface CoreAnswer {
+  answer: string;
+  sources: Source[];
+  conversationId?: string;
+  messageId?: string;
+  metadata: AnswerMetadata;
+}
+
+export class MalformedDataError extends Error {
+  constructor(readonly excerpt: string) {
+    super('malformed JSON');
+  }
+}
+
+type JsonObject = Record<string, unknown>;
+
+const CHUNK_PREFIX = '{"type":"chunk","content":"';
+const NEEDS_JSON_PARSE = /["\\\u0000-\u001f]/;
+
+/**
+ * Reads one SSE event. The type comes from the JSON `type`, else from the SSE `event:` field.
+ * @throws MalformedDataError when `data` is not a JSON object.
+ */
+export function readStreamEvent(data: string, eventField: string | undefined): CoreEvent | undefined {
+  // Nearly every event of an answer is a chunk in the one shape the core writes. Reading it without
+  // JSON.parse keeps the client within a few percent of the SSE parser's own speed; anything with an
+  // escape, a quote or another key order takes the general path below, which gives the same result.
+  if (data.startsWith(CHUNK_PREFIX) && data.endsWith('"}')) {
+    const content = data.slice(CHUNK_PREFIX.length, -2);
+    if (!NEEDS_JSON_PARSE.test(content)) return { type: 'chunk', content };
+  }
+
+  const json = parseObject(data);
+  const type = typeof json.type === 'string' ? json.type : eventField;
+  switch (type) {
+    case 'start':
+      return { type: 'start', conversationId: text(json.conversation_id), messageId: text(json.message_id) };
+    case 'chunk': {
+      const content = text(json.content) ?? text(json.text) ?? text(json.delta);
+      return content === undefined ? undefined : { type: 'chunk', content };
+    }
+    case 'sources':
+      return { type: 'sources', sources: readSources(json.sources) };
+    case 'end':
+      return { type: 'end', metadata: readMetadata(object(json.metadata) ?? json) };
+    case 'error':
+      return { type: 'error', message: errorText(json.error ?? json.message) };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Reads the normal endpoint's JSON body (also what a stream endpoint may answer with `application/json`).
+ * @throws MalformedDataError when the body is not a JSON object.
+ */
+export function readAnswerBody(body: string): CoreAnswer {
+  const json = parseObject(body);
+  const answer = text(json.answer) ?? text(json.response) ?? text(json.content) ?? text(json.text) ?? '';
+  return {
+    answer,
+    sources: readSources(json.sources),
+    conversationId: text(json.conversation_id),
+    messageId: text(json.message_id),
+    metadata: readMetadata(object(json.metadata) ?? json),
+  };
+}
+
+/** Sources in any of the shapes design.md lists; links that are not http(s) are dropped, the rest kept. */
+export function readSources(value: unknown): Source[] {
+  if (!Array.isArray(value)) return [];
+  const sources: Source[] = [];
+  for (const item of value) {
+    const entry = object(item);
+    if (!entry) continue;
+    const source: Source = {
+      title: text(entry.title) ?? text(entry.name),
+      url: safeUrl(text(entry.url) ?? text(entry.link)),
+      snippet: text(entry.snippet) ?? text(entry.content) ?? text(entry.text),
+      score: finite(entry.score),
+      page: finite(entry.page) ?? text(entry.page),
+    };
+    if (Object.values(source).some((field) => field !== undefined)) sources.push(withoutUndefined(source));
+  }
+  return sources;
+}
+
+export function readMetadata(json: JsonObject): AnswerMetadata {
+  return withoutUndefined({
+    tokens: finite(json.tokens) ?? finite(json.total_tokens),
+    processingTimeMs: finite(json.processing_time_ms) ?? finite(json.processingTimeMs),
+    model: text(json.model_used) ?? text(json.model),
+    cached: typeof json.cached === 'boolean' ? json.cached : undefined,
+  });
+}
+
+/** Only http(s) and mailto survive; everything else (javascript:, data:, file:, relative) is dropped. */
+export function safeUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'mailto:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseObject(data: string): JsonObject {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    throw new MalformedDataError(data.slice(0, 40));
+  }
+  const json = object(parsed);
+  if (!json) throw new MalformedDataError(data.slice(0, 40));
+  return json;
+}
+
+function object(value: unknown): JsonObject | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonObject) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function errorText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const nested = object(value);
+  if (nested && typeof nested.message === 'string') return nested.message;
+  return 'unknown error';
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
