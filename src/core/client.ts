@@ -2,6 +2,7 @@
 // or the normal endpoint answered. It owns the decisions around a request — which endpoint, when to retry,
 // when to resume, when to give up — and leaves bytes to sse.ts, shapes to normalize.ts and HTTP to http.ts.
 import type { Dispatcher } from 'undici';
+import { AnswerAssembler, answerTooLarge } from './answer.js';
 import { CoreError, fromNetworkError, httpError, protocolError, redact, simpleError, timeoutError } from './errors.js';
 import { createDispatcher, discard, formatBytes, post, readText, retryAfterMs, type Response } from './http.js';
 import { MalformedDataError, readAnswerBody, readStreamEvent } from './normalize.js';
@@ -14,7 +15,6 @@ import type {
   CheckReport,
   CoreClient,
   CoreClientOptions,
-  CoreErrorInfo,
   LogLevel,
   StreamingStatus,
   TimeoutPhase,
@@ -44,8 +44,7 @@ const MAX_RETRY_AFTER_MS = 30_000;
 interface AskState {
   body: string;
   token: string | undefined;
-  textBytes: number;
-  startSent: boolean;
+  answer: AnswerAssembler;
   /** The last SSE `id:` seen: a dropped stream resumes from it. */
   lastEventId?: string;
   serverRetryMs?: number;
@@ -107,7 +106,7 @@ class RagCoreClient implements CoreClient {
     const signal = options.signal;
     const started = Date.now();
     if (!request.query.trim()) {
-      yield errorEvent(simpleError('config', 'The question is empty.'), false, undefined);
+      yield new AnswerAssembler(0, undefined).error(simpleError('config', 'The question is empty.'));
       return;
     }
     const state: AskState = {
@@ -117,17 +116,17 @@ class RagCoreClient implements CoreClient {
         language: request.language ?? this.#options.language,
       }),
       token: undefined,
-      textBytes: 0,
-      startSent: false,
+      answer: new AnswerAssembler(this.#limits.maxAnswerBytes, undefined),
     };
     try {
       state.token = await this.#options.getToken();
+      state.answer = new AnswerAssembler(this.#limits.maxAnswerBytes, state.token);
     } catch {
-      yield errorEvent(simpleError('auth', 'The access token could not be read from the secret store.'), false, undefined);
+      yield state.answer.error(simpleError('auth', 'The access token could not be read from the secret store.'));
       return;
     }
     if (!state.token) {
-      yield errorEvent(simpleError('auth', 'No access token is set. Set one to ask the core.'), false, undefined);
+      yield state.answer.error(simpleError('auth', 'No access token is set. Set one to ask the core.'));
       return;
     }
 
@@ -141,7 +140,7 @@ class RagCoreClient implements CoreClient {
           mode = 'fallback';
           continue;
         }
-        this.#log('info', `answered in ${Date.now() - started} ms (${mode}, ${state.textBytes} bytes)`);
+        this.#log('info', `answered in ${Date.now() - started} ms (${mode}, ${state.answer.textLength} characters)`);
         return;
       } catch (caught) {
         const error = this.#classify(caught, signal);
@@ -151,7 +150,7 @@ class RagCoreClient implements CoreClient {
           const delay = state.serverRetryMs ?? this.#retry.baseDelayMs;
           this.#log('warn', `stream broke (${error.info.message}); resuming after event ${state.lastEventId} in ${delay} ms`);
           if (await sleep(delay, signal)) continue;
-        } else if (state.textBytes === 0 && isRetryable(error) && failures + 1 < this.#retry.maxAttempts) {
+        } else if (state.answer.textLength === 0 && isRetryable(error) && failures + 1 < this.#retry.maxAttempts) {
           failures += 1;
           const delay = this.#backoff(failures, error.info.retryAfterMs);
           this.#log('warn', `${error.info.message} Retrying in ${delay} ms (attempt ${failures + 1} of ${this.#retry.maxAttempts}).`);
@@ -159,7 +158,7 @@ class RagCoreClient implements CoreClient {
         }
         const final = signal?.aborted ? simpleError('cancelled', 'The request was cancelled.') : error;
         this.#log(final.info.kind === 'cancelled' ? 'info' : 'error', `ask failed after ${Date.now() - started} ms: ${final.info.message}`);
-        yield errorEvent(final, state.textBytes > 0, state.token);
+        yield state.answer.error(final);
         return;
       }
     }
@@ -267,7 +266,7 @@ class RagCoreClient implements CoreClient {
             if (message.id !== undefined) state.lastEventId = message.id;
             request.sawEvent();
             try {
-              finished = this.#collect(readStreamEvent(message.data, message.event), state, pending);
+              finished = state.answer.accept(readStreamEvent(message.data, message.event), pending);
             } catch (caught) {
               failure = caught instanceof MalformedDataError ? protocolError('an event is not valid JSON') : toCoreError(caught);
             }
@@ -319,40 +318,6 @@ class RagCoreClient implements CoreClient {
     }
   }
 
-  /** Turns one stream event into output; returns true when the answer is complete. */
-  #collect(event: ReturnType<typeof readStreamEvent>, state: AskState, out: AskEvent[]): boolean {
-    if (!event) return false;
-    if (event.type === 'start') {
-      // A resumed stream may repeat its start; the caller has seen it once already.
-      if (!state.startSent) out.push({ type: 'start', mode: 'stream', conversationId: event.conversationId, messageId: event.messageId });
-      state.startSent = true;
-      return false;
-    }
-    if (!state.startSent) {
-      out.push({ type: 'start', mode: 'stream' });
-      state.startSent = true;
-    }
-    switch (event.type) {
-      case 'chunk':
-        if (event.content === '') return false;
-        state.textBytes += Buffer.byteLength(event.content);
-        if (state.textBytes > this.#limits.maxAnswerBytes) {
-          throw protocolError(`the answer is larger than the ${formatBytes(this.#limits.maxAnswerBytes)} limit`);
-        }
-        out.push({ type: 'chunk', content: event.content });
-        return false;
-      case 'sources':
-        out.push({ type: 'sources', sources: event.sources });
-        return false;
-      case 'end':
-        out.push({ type: 'end', mode: 'stream', metadata: event.metadata });
-        return true;
-      case 'error':
-        out.push(errorEvent(simpleError('server', `The core reported an error: ${cleanServerMessage(event.message)}`), state.textBytes > 0, state.token));
-        return true;
-    }
-  }
-
   async *#emitAnswer(body: string, state: AskState): AsyncGenerator<AskEvent, void, undefined> {
     let answer;
     try {
@@ -360,12 +325,10 @@ class RagCoreClient implements CoreClient {
     } catch {
       throw protocolError('the body is not valid JSON');
     }
-    state.textBytes = Buffer.byteLength(answer.answer);
-    if (state.textBytes > this.#limits.maxAnswerBytes) {
-      throw protocolError(`the answer is larger than the ${formatBytes(this.#limits.maxAnswerBytes)} limit`);
-    }
+    if (answer.answer.length > this.#limits.maxAnswerBytes) throw answerTooLarge(this.#limits.maxAnswerBytes);
+    state.answer.textLength = answer.answer.length;
+    state.answer.startSent = true;
     yield { type: 'start', mode: 'fallback', conversationId: answer.conversationId, messageId: answer.messageId };
-    state.startSent = true;
     if (answer.answer) yield { type: 'chunk', content: answer.answer };
     yield { type: 'sources', sources: answer.sources };
     yield { type: 'end', mode: 'fallback', metadata: answer.metadata };
@@ -550,12 +513,6 @@ function parseBaseUrl(value: string): URL {
   return url;
 }
 
-function errorEvent(error: CoreError, partial: boolean, token: string | undefined): AskEvent {
-  const info: CoreErrorInfo = { ...error.info, partial, message: redact(error.info.message, token) };
-  if (partial && info.kind !== 'cancelled') info.message = `The answer was cut off. ${info.message}`;
-  return { type: 'error', error: info };
-}
-
 function toCoreError(caught: unknown): CoreError {
   return caught instanceof CoreError ? caught : protocolError(caught instanceof Error ? caught.message : String(caught));
 }
@@ -581,12 +538,6 @@ function isEventStream(response: Response): boolean {
 
 function isJson(response: Response): boolean {
   return /^application\/([\w.+-]*\+)?json/i.test(contentType(response));
-}
-
-function cleanServerMessage(message: string): string {
-  const text = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
-  const short = text.length > 200 ? `${text.slice(0, 199)}…` : text;
-  return /[.!?؟]$/.test(short) ? short : `${short}.`;
 }
 
 /** Waits, unless the signal aborts first; resolves true when the wait completed. */

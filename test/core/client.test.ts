@@ -1,0 +1,367 @@
+// The RAG Core client against the local core over loopback: every scenario the core can play, the fallback
+// and its return to streaming, retries, resume, limits, cancellation, and that the token stays where it belongs.
+import assert from 'node:assert/strict';
+import { createCoreClient, type LogLevel, type StreamingStatus } from '../../src/core';
+import { startCoreServer, type RunningCoreServer } from '../core-server/server';
+import { askOnce, clientFor, collect, listen, shape, type Answer } from './helpers';
+
+const QUESTION = 'How do I set the access token?';
+
+describe('RAG Core client', function () {
+  let server: RunningCoreServer;
+  let reference: Answer;
+
+  before(async function () {
+    server = await startCoreServer({ paceMs: 0, token: 'secret-token-0123456789' });
+    reference = await askOnce(server, '', QUESTION, { streaming: 'never' });
+    assert.ok(reference.text.length > 200, 'the normal endpoint answers the reference question');
+  });
+  after(async () => server.close());
+  beforeEach(() => {
+    server.setStreaming(true);
+    server.resetStats();
+  });
+
+  describe('streaming', function () {
+    it('streams an answer in many chunks, with the same text, sources and order as the normal endpoint', async function () {
+      const answer = await askOnce(server, 'chunk-chars=3');
+      assert.equal(answer.start?.mode, 'stream');
+      assert.equal(answer.end?.mode, 'stream');
+      assert.equal(shape(answer), 'start chunk sources end');
+      assert.ok(answer.events.filter((event) => event.type === 'chunk').length > 50);
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(answer.sources, reference.sources);
+      assert.equal(answer.end?.metadata.model, 'tejarat-extractive-1');
+      assert.equal(typeof answer.end?.metadata.tokens, 'number');
+      assert.equal(answer.end?.metadata.cached, false);
+      assert.match(answer.start?.conversationId ?? '', /^[0-9a-f-]{36}$/);
+    });
+
+    it('sends the conversation id and the language with the question', async function () {
+      const client = clientFor(server, '', { language: 'fa' });
+      await collect(client.ask({ query: QUESTION, conversationId: 'conv-7' }));
+      await client.close();
+      assert.deepEqual(server.lastRequest?.body, { query: QUESTION, conversation_id: 'conv-7', language: 'fa' });
+      assert.equal(server.lastRequest?.headers.authorization, 'Bearer secret-token-0123456789');
+    });
+
+    for (const scenario of ['line-ending=crlf', 'line-ending=cr', 'line-ending=lf', 'bom', 'comments', 'multiline-data', 'split-writes', 'event-field', 'unknown-events', 'heartbeat=1,pace=3']) {
+      it(`reads the same answer when the stream uses ${scenario}`, async function () {
+        const answer = await askOnce(server, scenario);
+        assert.equal(answer.error, undefined, answer.error?.message);
+        assert.equal(answer.text, reference.text);
+        assert.deepEqual(answer.sources, reference.sources);
+        assert.equal(shape(answer), 'start chunk sources end');
+      });
+    }
+
+    it('keeps Persian text whole when every character is split between network reads', async function () {
+      const persian = await askOnce(server, '', 'چطور توکن دسترسی را تنظیم کنم؟', { streaming: 'never' });
+      const answer = await askOnce(server, 'split-writes', 'چطور توکن دسترسی را تنظیم کنم؟');
+      assert.ok(/[\u0600-\u06ff]/.test(answer.text));
+      assert.ok(!answer.text.includes('\ufffd'), 'no replacement characters');
+      assert.equal(answer.text, persian.text);
+    });
+
+    it('reads sources and metadata in the alternative shape (name, link, content; flat metadata)', async function () {
+      for (const streaming of ['auto', 'never'] as const) {
+        const answer = await askOnce(server, 'alt-shape', QUESTION, { streaming });
+        assert.equal(answer.text, reference.text);
+        assert.deepEqual(answer.sources?.map((source) => [source.title, source.url]), reference.sources?.map((source) => [source.title, source.url]));
+        assert.ok(answer.sources?.every((source) => typeof source.snippet === 'string' && source.snippet.length > 0));
+        assert.equal(answer.end?.metadata.model, 'tejarat-extractive-1');
+      }
+    });
+
+    it('drops source links that are not http(s) and keeps hostile titles as plain data', async function () {
+      const answer = await askOnce(server, 'hostile-sources');
+      const sources = answer.sources ?? [];
+      assert.ok(sources.length >= (reference.sources?.length ?? 0) + 2);
+      for (const source of sources) if (source.url) assert.match(source.url, /^https?:\/\//);
+      assert.ok(sources.some((source) => source.title?.includes('<script>')), 'the title is kept as text for the UI to escape');
+    });
+
+    it('reads a 200 application/json answer on the stream endpoint as a normal answer', async function () {
+      const answer = await askOnce(server, 'json-on-stream');
+      assert.equal(answer.start?.mode, 'fallback');
+      assert.equal(answer.text, reference.text);
+      assert.equal(shape(answer), 'start chunk sources end');
+      assert.equal(server.stats.query, 0);
+    });
+
+    it('reports a stream endpoint that answers with a web page as a protocol error', async function () {
+      const answer = await askOnce(server, 'wrong-content-type');
+      assert.equal(answer.error?.kind, 'protocol');
+      assert.match(answer.error?.message ?? '', /text\/html/);
+    });
+  });
+
+  describe('fallback to the normal request', function () {
+    it('answers through the normal endpoint when the stream endpoint is 404, with the same events', async function () {
+      server.setStreaming(false);
+      const answer = await askOnce(server, '');
+      assert.equal(answer.start?.mode, 'fallback');
+      assert.equal(answer.end?.mode, 'fallback');
+      assert.equal(shape(answer), 'start chunk sources end');
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(answer.sources, reference.sources);
+      assert.deepEqual(server.stats, { stream: 1, query: 1 });
+    });
+
+    it('asks the stream endpoint once for 20 questions while streaming is known to be off', async function () {
+      server.setStreaming(false);
+      const client = clientFor(server);
+      for (let i = 0; i < 20; i++) {
+        const answer = await collect(client.ask({ query: QUESTION }));
+        assert.equal(answer.text, reference.text);
+      }
+      await client.close();
+      assert.deepEqual(server.stats, { stream: 1, query: 20 });
+      assert.equal(client.streamingStatus, 'fallback');
+    });
+
+    it('goes back to streaming by itself once the core streams again', async function () {
+      server.setStreaming(false);
+      const statuses: StreamingStatus[] = [];
+      const client = clientFor(server, '', { fallbackMemoryMs: 300, onStreamingStatus: (status) => statuses.push(status) });
+      assert.equal((await collect(client.ask({ query: QUESTION }))).start?.mode, 'fallback');
+      server.setStreaming(true);
+      assert.equal((await collect(client.ask({ query: QUESTION }))).start?.mode, 'fallback', 'still remembered as off');
+      assert.deepEqual(server.stats, { stream: 1, query: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const back = await collect(client.ask({ query: QUESTION }));
+      await client.close();
+      assert.equal(back.start?.mode, 'stream');
+      assert.equal(back.text, reference.text);
+      assert.deepEqual(statuses, ['fallback', 'active']);
+      assert.equal(client.streamingStatus, 'active');
+    });
+
+    it('never touches the stream endpoint with streaming "never", and never falls back with "always"', async function () {
+      const never = await askOnce(server, '', QUESTION, { streaming: 'never' });
+      assert.equal(never.start?.mode, 'fallback');
+      assert.deepEqual(server.stats, { stream: 0, query: 1 });
+      server.setStreaming(false);
+      const always = await askOnce(server, '', QUESTION, { streaming: 'always' });
+      assert.equal(always.error?.kind, 'server');
+      assert.equal(always.error?.status, 404);
+      assert.equal(server.stats.query, 1);
+    });
+  });
+
+  describe('failures', function () {
+    it('keeps the partial answer and says it was cut off when the connection drops after text', async function () {
+      const answer = await askOnce(server, 'drop-after=3');
+      assert.equal(answer.error?.kind, 'network');
+      assert.equal(answer.error?.partial, true);
+      assert.match(answer.error?.message ?? '', /cut off/);
+      assert.ok(answer.text.length > 0 && reference.text.startsWith(answer.text));
+      assert.equal(server.stats.stream, 1, 'no blind retry once text has arrived');
+    });
+
+    it('retries a drop before any text with backoff, showing one start', async function () {
+      const answer = await askOnce(server, 'drop-after=0');
+      assert.equal(answer.error?.kind, 'network');
+      assert.equal(answer.error?.partial, false);
+      assert.equal(server.stats.stream, 3);
+      assert.equal(answer.events.filter((event) => event.type === 'start').length, 1);
+    });
+
+    it('resumes with Last-Event-ID when the core sends ids, with no duplicated text', async function () {
+      const answer = await askOnce(server, 'ids,drop-after=3');
+      assert.equal(answer.error, undefined, answer.error?.message);
+      assert.equal(answer.text, reference.text);
+      assert.equal(server.stats.stream, 2);
+      assert.equal(server.lastRequest?.headers['last-event-id'], '4');
+      assert.equal(shape(answer), 'start chunk sources end');
+    });
+
+    it('reports an error event mid-answer as a server error and keeps the text', async function () {
+      const answer = await askOnce(server, 'error-after=2');
+      assert.equal(answer.error?.kind, 'server');
+      assert.equal(answer.error?.partial, true);
+      assert.match(answer.error?.message ?? '', /processing error/);
+      assert.equal(answer.text, reference.text.slice(0, answer.text.length));
+      assert.ok(answer.text.length > 0);
+    });
+
+    it('times out a stalled stream (idle), keeping the text', async function () {
+      const answer = await askOnce(server, 'stall-after=2', QUESTION, { timeouts: { idleMs: 300 } });
+      assert.equal(answer.error?.kind, 'timeout');
+      assert.equal(answer.error?.timeout, 'idle');
+      assert.equal(answer.error?.partial, true);
+      assert.ok(answer.text.length > 0);
+    });
+
+    it('times out a core that only sends heartbeats (first event), but lets heartbeats keep a slow answer alive', async function () {
+      const silent = await askOnce(server, 'heartbeats=50', QUESTION, { timeouts: { firstEventMs: 400 } });
+      assert.equal(silent.error?.kind, 'timeout');
+      assert.equal(silent.error?.timeout, 'first-event');
+      const slow = await askOnce(server, 'heartbeat=40,pace=200,chunk-chars=200', QUESTION, { timeouts: { idleMs: 150 } });
+      assert.equal(slow.error, undefined, slow.error?.message);
+      assert.equal(slow.text, reference.text);
+    });
+
+    it('times out slow headers (connect)', async function () {
+      const answer = await askOnce(server, 'slow-headers=1500', QUESTION, { timeouts: { connectMs: 300 }, retry: { maxAttempts: 1 } });
+      assert.equal(answer.error?.kind, 'timeout');
+      assert.equal(answer.error?.timeout, 'connect');
+    });
+
+    it('reports 401 and 403 as auth errors without retrying', async function () {
+      for (const status of [401, 403]) {
+        server.resetStats();
+        const answer = await askOnce(server, `status=${status}`);
+        assert.equal(answer.error?.kind, 'auth');
+        assert.equal(answer.error?.status, status);
+        assert.equal(server.stats.stream, 1);
+      }
+      const wrongToken = await askOnce(server, '', QUESTION, { getToken: () => 'wrong-token' });
+      assert.equal(wrongToken.error?.kind, 'auth');
+    });
+
+    it('reports 429 with its Retry-After', async function () {
+      const answer = await askOnce(server, 'status=429,retry-after=7');
+      assert.equal(answer.error?.kind, 'rate-limited');
+      assert.equal(answer.error?.retryAfterMs, 7000);
+      assert.match(answer.error?.message ?? '', /7 s/);
+    });
+
+    it('reports a 500 HTML page as one short sentence, without HTML', async function () {
+      const answer = await askOnce(server, 'status=500');
+      assert.equal(answer.error?.kind, 'server');
+      assert.equal(answer.error?.status, 500);
+      assert.ok((answer.error?.message.length ?? 0) < 200, answer.error?.message);
+      assert.doesNotMatch(answer.error?.message ?? '', /[<>]/);
+      assert.equal(server.stats.stream, 1, '500 is not retried');
+    });
+
+    it('retries 502/503/504 before text, honouring Retry-After, and answers when the core recovers', async function () {
+      const recovered = await askOnce(server, 'status=503,fail-first=2');
+      assert.equal(recovered.error, undefined);
+      assert.equal(recovered.text, reference.text);
+      assert.equal(server.stats.stream, 3);
+
+      server.resetStats();
+      const gaveUp = await askOnce(server, 'status=502');
+      assert.equal(gaveUp.error?.kind, 'server');
+      assert.equal(server.stats.stream, 3);
+
+      const started = Date.now();
+      const waited = await askOnce(server, 'status=504,retry-after=1,fail-first=1');
+      assert.equal(waited.error, undefined);
+      assert.ok(Date.now() - started >= 950, 'waited for Retry-After before retrying');
+    });
+
+    it('reports malformed JSON as a protocol error and keeps the text received', async function () {
+      const answer = await askOnce(server, 'malformed-after=2');
+      assert.equal(answer.error?.kind, 'protocol');
+      assert.equal(answer.error?.partial, true);
+      assert.equal(answer.text, reference.text.slice(0, answer.text.length));
+      assert.ok(answer.text.length > 0);
+    });
+
+    it('ends an event over 1 MiB and an answer over 8 MiB with a protocol error', async function () {
+      const event = await askOnce(server, 'oversized-event');
+      assert.equal(event.error?.kind, 'protocol');
+      assert.match(event.error?.message ?? '', /1 MiB/);
+      const answer = await askOnce(server, 'oversized-answer', QUESTION, { timeouts: { idleMs: 10_000 } });
+      assert.equal(answer.error?.kind, 'protocol');
+      assert.match(answer.error?.message ?? '', /8 MiB/);
+      assert.equal(answer.error?.partial, true);
+      assert.ok(Buffer.byteLength(answer.text) <= 8 << 20);
+    });
+
+    it('reports a refused connection as a network error after bounded retries', async function () {
+      const client = createCoreClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => 't', retry: { baseDelayMs: 5 } });
+      const answer = await collect(client.ask({ query: QUESTION }));
+      await client.close();
+      assert.equal(answer.error?.kind, 'network');
+      assert.match(answer.error?.message ?? '', /refused/);
+    });
+
+    it('asks nothing without a token or a question', async function () {
+      const noToken = await askOnce(server, '', QUESTION, { getToken: () => undefined });
+      assert.equal(noToken.error?.kind, 'auth');
+      const empty = await askOnce(server, '', '   ');
+      assert.equal(empty.error?.kind, 'config');
+      assert.deepEqual(server.stats, { stream: 0, query: 0 });
+      assert.throws(() => createCoreClient({ baseUrl: 'ftp://example.test', getToken: () => 't' }), /https:\/\/ or http:\/\//);
+    });
+
+    it('never puts the token in a message or a log line', async function () {
+      const lines: string[] = [];
+      const log = (level: LogLevel, message: string): void => void lines.push(`${level} ${message}`);
+      const messages: string[] = [];
+      for (const scenario of ['', 'status=401', 'status=500', 'drop-after=2', 'malformed-after=1', 'status=503,fail-first=1']) {
+        const answer = await askOnce(server, scenario, QUESTION, { log });
+        if (answer.error) messages.push(answer.error.message);
+      }
+      const check = await clientFor(server, '', { log }).check();
+      assert.ok(lines.length > 10 && messages.length >= 3);
+      for (const text of [...lines, ...messages, JSON.stringify(check)]) assert.ok(!text.includes('secret-token-0123456789'), text);
+    });
+  });
+
+  describe('cancellation', function () {
+    it('closes the socket at once when the signal aborts, and keeps the text so far', async function () {
+      let closedAt = 0;
+      const endless = await listen((request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write('data: {"type":"start"}\n\n');
+        const timer = setInterval(() => response.write('data: {"type":"chunk","content":"x"}\n\n'), 10);
+        request.socket.on('close', () => {
+          closedAt = Date.now();
+          clearInterval(timer);
+        });
+      });
+      const client = createCoreClient({ baseUrl: endless.url, getToken: () => 't' });
+      const controller = new AbortController();
+      let text = '';
+      let abortedAt = 0;
+      let last;
+      for await (const event of client.ask({ query: QUESTION }, { signal: controller.signal })) {
+        last = event;
+        if (event.type === 'chunk') text += event.content;
+        if (text.length === 5) {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await client.close();
+      await endless.close();
+      assert.equal(last?.type, 'error');
+      assert.equal(last?.type === 'error' && last.error.kind, 'cancelled');
+      assert.equal(last?.type === 'error' && last.error.partial, true);
+      assert.equal(text, 'xxxxx');
+      assert.ok(closedAt > 0 && closedAt - abortedAt < 100, `socket closed ${closedAt - abortedAt} ms after abort`);
+    });
+  });
+
+  describe('check', function () {
+    it('reports reachable, token accepted and streaming active, then fallback, then a rejected token', async function () {
+      const client = clientFor(server);
+      const active = await client.check();
+      assert.equal(active.reachable, true);
+      assert.equal(active.tokenAccepted, true);
+      assert.equal(active.streaming, 'active');
+      assert.equal(active.streamStatus, 200);
+      assert.equal(active.error, undefined);
+      server.setStreaming(false);
+      const fallback = await client.check();
+      assert.equal(fallback.streaming, 'fallback');
+      assert.equal(fallback.streamStatus, 404);
+      assert.equal(fallback.tokenAccepted, true);
+      assert.equal(typeof fallback.timings.queryMs, 'number');
+      await client.close();
+      const rejected = await clientFor(server, '', { getToken: () => 'nope' }).check();
+      assert.equal(rejected.reachable, true);
+      assert.equal(rejected.tokenAccepted, false);
+      assert.equal(rejected.error?.kind, 'auth');
+      const unreachable = await createCoreClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => 't' }).check();
+      assert.equal(unreachable.reachable, false);
+      assert.equal(unreachable.error?.kind, 'network');
+    });
+  });
+});
