@@ -1,0 +1,323 @@
+// Runs questions against the core and keeps the conversation. Knows nothing about webviews: it emits
+// `HostMessage`s (appended text only, never the whole transcript per chunk) and the views forward them.
+import * as vscode from 'vscode';
+import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
+import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../messages';
+import { questionLanguage, readSettings } from '../config';
+import type { TokenStore } from '../secrets';
+import type { CoreClientProvider } from './clientProvider';
+import { type Conversation, type ConversationStore, newId, titleFrom } from './conversationStore';
+
+export interface AskInput {
+  /** What is sent to the core and shown as the question. */
+  query: string;
+  /** The user's own words, used to pick the answer language (the query may also carry code). */
+  userText?: string;
+}
+
+/** What the status bar shows besides the token and streaming state. */
+export interface ActivityState {
+  busy: boolean;
+  /** The last request failed to reach the core; cleared by the next success. */
+  offline: boolean;
+}
+
+interface Running {
+  turn: Turn;
+  conversation: Conversation;
+  abort: AbortController;
+  done: Promise<void>;
+}
+
+export class ChatController implements vscode.Disposable {
+  private readonly messages = new vscode.EventEmitter<HostMessage>();
+  readonly onMessage = this.messages.event;
+  private readonly activity = new vscode.EventEmitter<ActivityState>();
+  readonly onActivity = this.activity.event;
+  private running: Running | undefined;
+  private offline = false;
+  /** A question that failed with 401/403, sent again once a token is stored. */
+  private keptForToken: { conversationId: string; turnId: string } | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly clients: CoreClientProvider,
+    private readonly tokens: TokenStore,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly locale: () => Locale,
+  ) {
+    this.disposables.push(
+      this.messages,
+      this.activity,
+      tokens.onDidChange((hasToken) => {
+        this.messages.fire({ type: 'tokenStatus', hasToken });
+        if (hasToken) this.resendKeptQuestion();
+      }),
+    );
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  get activityState(): ActivityState {
+    return { busy: this.busy, offline: this.offline };
+  }
+
+  /** The whole state, sent when a view opens or reloads and when the conversation changes. */
+  async state(): Promise<ChatState> {
+    const hasToken = (await this.tokens.get()) !== undefined;
+    return this.snapshot(hasToken);
+  }
+
+  /**
+   * The state now, synchronously: a caller that posts it in the same turn of the event loop knows no `append`
+   * fired between the snapshot and the post (which would show that text twice).
+   */
+  snapshot(hasToken: boolean): ChatState {
+    return { locale: this.locale(), hasToken, conversation: view(this.store.current()) };
+  }
+
+  conversation(): ConversationView {
+    return view(this.store.current());
+  }
+
+  /** The last finished answer with text, in the open conversation. */
+  lastAnswer(): string | undefined {
+    const turns = this.store.current().turns;
+    for (let index = turns.length - 1; index >= 0; index--) {
+      const turn = turns[index];
+      if (turn && turn.answer !== '' && turn.status !== 'pending' && turn.status !== 'streaming') return turn.answer;
+    }
+    return undefined;
+  }
+
+  /**
+   * Asks one question in the open conversation and resolves with its turn once the answer ended (or undefined when
+   * the user cancelled the token prompt). A question already streaming is stopped first.
+   */
+  async ask(input: AskInput): Promise<Turn | undefined> {
+    const query = input.query.trim();
+    if (query === '' || this.disposed) return undefined;
+    await this.stop();
+
+    if ((await this.tokens.get()) === undefined) {
+      const token = await this.tokens.prompt(vscode.l10n.t('Tejarat needs an access token to answer. Paste it here; it is kept in VS Code\'s secret storage only.'));
+      if (token === undefined) {
+        // Keep the words the user typed: the input gets them back.
+        this.messages.fire({ type: 'setDraft', text: query });
+        return undefined;
+      }
+    }
+
+    const conversation = this.store.current();
+    const turn: Turn = { id: newId(), question: query, answer: '', status: 'pending', sources: [] };
+    conversation.turns.push(turn);
+    conversation.updatedAt = Date.now();
+    if (conversation.title === '') conversation.title = titleFrom(input.userText ?? query);
+    this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
+
+    const abort = new AbortController();
+    let finish: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.running = { turn, conversation, abort, done };
+    this.activity.fire(this.activityState);
+    try {
+      await this.run(turn, conversation, input.userText ?? query, abort.signal);
+    } finally {
+      this.running = undefined;
+      finish();
+      this.activity.fire(this.activityState);
+      await this.store.save().then(undefined, (error: unknown) => this.log.error(`Saving the conversation failed: ${String(error)}`));
+    }
+    return { ...turn };
+  }
+
+  private async run(turn: Turn, conversation: Conversation, userText: string, signal: AbortSignal): Promise<void> {
+    const started = Date.now();
+    const result = await this.clients.get();
+    if (!result.ok) {
+      this.endTurn(turn, 'error', { kind: 'config', message: result.message });
+      void vscode.window.showErrorMessage(result.message, vscode.l10n.t('Open Settings')).then((choice) => {
+        if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'tejarat.coreUrl');
+      });
+      return;
+    }
+    const settings = readSettings();
+    const language = questionLanguage(userText, settings.language, vscode.env.language);
+    this.log.info(`Asking ${result.baseUrl} (language ${language}, ${turn.question.length} characters${conversation.coreConversationId ? ', follow-up' : ''}).`);
+    this.log.trace(`Question: ${turn.question}`);
+
+    let error: CoreErrorInfo | undefined;
+    let firstChunkAt: number | undefined;
+    try {
+      const events: AsyncIterable<AskEvent> = result.client.ask(
+        { query: turn.question, language, ...(conversation.coreConversationId ? { conversationId: conversation.coreConversationId } : {}) },
+        { signal },
+      );
+      for await (const event of events) {
+        switch (event.type) {
+          case 'start':
+            turn.mode = event.mode;
+            conversation.coreConversationId ??= event.conversationId;
+            this.messages.fire({ type: 'answerStarted', turnId: turn.id, mode: event.mode });
+            break;
+          case 'chunk':
+            firstChunkAt ??= Date.now();
+            turn.answer += event.content;
+            turn.status = 'streaming';
+            this.messages.fire({ type: 'append', turnId: turn.id, text: event.content });
+            break;
+          case 'sources':
+            turn.sources = event.sources.map(toSourceView);
+            this.messages.fire({ type: 'sources', turnId: turn.id, sources: turn.sources });
+            break;
+          case 'end':
+            turn.mode = event.mode;
+            turn.metadata = { ...event.metadata };
+            break;
+          case 'error':
+            error = event.error;
+            break;
+        }
+      }
+    } catch (thrown) {
+      // The client promises not to throw for I/O; anything else is a bug worth a clear message, not a stuck turn.
+      error = { kind: 'protocol', message: vscode.l10n.t('The answer could not be read.'), partial: turn.answer !== '' };
+      this.log.error(`Unexpected failure while reading the answer: ${thrown instanceof Error ? thrown.stack ?? thrown.message : String(thrown)}`);
+    }
+
+    const timing = `${Date.now() - started} ms${firstChunkAt ? `, first text after ${firstChunkAt - started} ms` : ''}`;
+    if (signal.aborted) {
+      this.log.info(`Answer stopped by the user (${timing}).`);
+      this.endTurn(turn, 'stopped');
+      return;
+    }
+    if (!error) {
+      this.setOffline(false);
+      this.log.info(`Answer done via ${turn.mode ?? 'unknown'} (${turn.answer.length} characters, ${timing}).`);
+      this.log.debug(`Answer: ${turn.answer}`);
+      this.endTurn(turn, 'done');
+      return;
+    }
+    if (error.kind === 'cancelled') {
+      this.log.info(`Answer stopped by the user (${timing}).`);
+      this.endTurn(turn, 'stopped');
+      return;
+    }
+    this.setOffline(error.kind === 'network' || error.kind === 'timeout');
+    this.log.warn(`Answer failed: ${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message} (${timing}).`);
+    this.endTurn(turn, error.partial ? 'cut-off' : 'error', { kind: error.kind, message: error.message });
+    if (error.kind === 'auth') this.askForToken(conversation, turn, error.message);
+  }
+
+  private endTurn(turn: Turn, status: Turn['status'], error?: TurnError): void {
+    turn.status = status;
+    if (error) turn.error = error;
+    this.messages.fire({
+      type: 'turnEnded',
+      turnId: turn.id,
+      status,
+      ...(turn.metadata ? { metadata: turn.metadata } : {}),
+      ...(turn.mode ? { mode: turn.mode } : {}),
+      ...(error ? { error } : {}),
+    });
+  }
+
+  private askForToken(conversation: Conversation, turn: Turn, message: string): void {
+    this.keptForToken = { conversationId: conversation.id, turnId: turn.id };
+    const setToken = vscode.l10n.t('Set Access Token');
+    void vscode.window
+      .showErrorMessage(vscode.l10n.t('{0} Your question is kept and will be sent again once a token is set.', message), setToken)
+      .then((choice) => {
+        if (choice === setToken) void vscode.commands.executeCommand('tejarat.setToken');
+      });
+  }
+
+  private resendKeptQuestion(): void {
+    const kept = this.keptForToken;
+    this.keptForToken = undefined;
+    if (!kept || this.disposed) return;
+    const conversation = this.store.get(kept.conversationId);
+    if (!conversation || this.store.current() !== conversation) return;
+    this.log.info('Access token set: sending the kept question again.');
+    void this.retry(kept.turnId);
+  }
+
+  /**
+   * Asks a turn's question again. The last turn is replaced (its failed answer goes away); an earlier one is asked
+   * again as a new turn, so the conversation's order stays true.
+   */
+  async retry(turnId: string): Promise<Turn | undefined> {
+    const conversation = this.store.current();
+    const index = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[index];
+    if (!turn) return undefined;
+    if (this.running?.turn.id === turnId) return undefined;
+    if (index === conversation.turns.length - 1) {
+      conversation.turns.splice(index, 1);
+      await this.publishState();
+    }
+    return this.ask({ query: turn.question });
+  }
+
+  /** Stops the running answer (its partial text stays) and waits until it has ended. */
+  async stop(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    this.log.info('Stopping the running answer.');
+    running.abort.abort();
+    await running.done;
+  }
+
+  async newConversation(): Promise<void> {
+    await this.stop();
+    this.store.create();
+    await this.publishState();
+  }
+
+  async openConversation(id: string): Promise<boolean> {
+    if (this.store.current().id === id) return true;
+    await this.stop();
+    if (!this.store.open(id)) return false;
+    await this.publishState();
+    return true;
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    if (this.store.current().id === id) await this.stop();
+    this.store.delete(id);
+    await this.publishState();
+  }
+
+  private async publishState(): Promise<void> {
+    await this.store.save();
+    const hasToken = (await this.tokens.get()) !== undefined;
+    this.messages.fire({ type: 'state', state: this.snapshot(hasToken) });
+  }
+
+  private setOffline(offline: boolean): void {
+    if (this.offline === offline) return;
+    this.offline = offline;
+    this.activity.fire(this.activityState);
+  }
+
+  /** Aborts everything at once; nothing waits for the core. */
+  dispose(): void {
+    this.disposed = true;
+    this.running?.abort.abort();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function view(conversation: Conversation): ConversationView {
+  return { id: conversation.id, title: conversation.title, turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources] })) };
+}
+
+/** The client already dropped non-http(s) links; checked again here because the webview trusts this field. */
+function toSourceView(source: Source): SourceView {
+  const { url, ...rest } = source;
+  return /^https?:\/\//i.test(url ?? '') ? { ...rest, url } : rest;
+}

@@ -1,0 +1,204 @@
+// The chat as a webview view (its own activity-bar container) and as an editor panel. Both show the one
+// conversation of the controller: every host message goes to every open surface, and a surface that (re)loads
+// asks for the whole state with `ready`.
+//
+// Streaming path: `webview.postMessage` can hang (microsoft/vscode#159431), so it is never awaited; appends that
+// arrive in the same turn of the event loop are merged into one message.
+import * as vscode from 'vscode';
+import { type HostMessage, isWebviewMessage, type Locale, type WebviewMessage } from '../messages';
+import type { ChatController } from '../chat/controller';
+import { renderWebviewHtml } from './webviewHtml';
+
+export const VIEW_ID = 'tejarat.chatView';
+export const PANEL_TYPE = 'tejarat.chatPanel';
+
+interface Surface {
+  readonly kind: 'view' | 'panel';
+  readonly webview: vscode.Webview;
+  /** Set after the webview said `ready` and got the state; until then it is sent nothing. */
+  ready: boolean;
+  visible(): boolean;
+}
+
+export type WebviewIntentHandler = (message: Exclude<WebviewMessage, { type: 'ready' }>) => void;
+
+export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable {
+  private readonly surfaces = new Set<Surface>();
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly queue: HostMessage[] = [];
+  private flushScheduled = false;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly controller: ChatController,
+    private readonly onIntent: WebviewIntentHandler,
+    private readonly hasToken: () => Promise<boolean>,
+    private readonly locale: () => Locale,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(controller.onMessage((message) => this.enqueue(message)));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const surface: Surface = { kind: 'view', webview: view.webview, ready: false, visible: () => view.visible };
+    this.attach(surface, view.onDidDispose, () => undefined);
+    // Without retainContextWhenHidden the webview is torn down while hidden and sends `ready` again when shown.
+    const visibility = view.onDidChangeVisibility(() => {
+      if (!view.visible) surface.ready = false;
+    });
+    view.onDidDispose(() => visibility.dispose());
+  }
+
+  /** Opens (or brings forward) the chat as an editor tab. */
+  openPanel(): void {
+    if (this.panel) {
+      this.panel.reveal(undefined, false);
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      PANEL_TYPE,
+      vscode.l10n.t('Tejarat Chat'),
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { enableScripts: true, localResourceRoots: this.resourceRoots() },
+    );
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-icon.svg');
+    this.panel = panel;
+    const surface: Surface = { kind: 'panel', webview: panel.webview, ready: false, visible: () => panel.visible };
+    this.attach(surface, panel.onDidDispose, () => (this.panel = undefined));
+    const visibility = panel.onDidChangeViewState(() => {
+      if (!panel.visible) surface.ready = false;
+    });
+    panel.onDidDispose(() => visibility.dispose());
+  }
+
+  /** Brings the chat to the front: the panel when it is open, else the view. Never waits for the webview. */
+  async reveal(): Promise<void> {
+    if (this.panel) {
+      this.panel.reveal(undefined, true);
+      return;
+    }
+    await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+  }
+
+  /** How many chat surfaces exist (open, shown or not). For the leak test. */
+  get surfaceCount(): number {
+    return this.surfaces.size;
+  }
+
+  private attach(surface: Surface, onDidDispose: vscode.Event<void>, cleanup: () => void): void {
+    const { webview } = surface;
+    webview.options = { enableScripts: true, localResourceRoots: this.resourceRoots() };
+    webview.html = this.html(webview);
+    this.surfaces.add(surface);
+    const received = webview.onDidReceiveMessage((message: unknown) => this.receive(surface, message));
+    onDidDispose(() => {
+      received.dispose();
+      this.surfaces.delete(surface);
+      cleanup();
+      // Closing the chat stops the answer, unless the chat is still on screen elsewhere.
+      if (![...this.surfaces].some((other) => other.visible())) void this.controller.stop();
+    });
+  }
+
+  private receive(surface: Surface, message: unknown): void {
+    if (!isWebviewMessage(message)) {
+      this.log.warn('Ignored a message of unknown shape from the chat webview.');
+      return;
+    }
+    if (message.type === 'ready') {
+      void this.sendState(surface);
+      return;
+    }
+    this.onIntent(message);
+  }
+
+  private async sendState(surface: Surface): Promise<void> {
+    const hasToken = await this.hasToken();
+    // Everything queued so far predates the snapshot: deliver it to the others first, then snapshot and post in
+    // the same synchronous step so this surface neither misses nor doubles any appended text.
+    this.flush();
+    const state = this.controller.snapshot(hasToken);
+    surface.ready = true;
+    this.post(surface, { type: 'state', state });
+  }
+
+  private enqueue(message: HostMessage): void {
+    const last = this.queue.at(-1);
+    if (message.type === 'append' && last?.type === 'append' && last.turnId === message.turnId) {
+      this.queue[this.queue.length - 1] = { ...last, text: last.text + message.text };
+    } else {
+      this.queue.push(message);
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // setImmediate runs after the pending I/O callbacks: every chunk parsed from one socket read joins one post.
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.queue.length === 0) return;
+    const messages = this.queue.splice(0);
+    for (const surface of this.surfaces) {
+      if (!surface.ready) continue;
+      for (const message of messages) this.post(surface, message);
+    }
+  }
+
+  private post(surface: Surface, message: HostMessage): void {
+    let posted: Thenable<boolean>;
+    try {
+      posted = surface.webview.postMessage(message);
+    } catch (error) {
+      // A webview disposed a moment ago throws; its dispose handler removes it from the set.
+      surface.ready = false;
+      this.log.debug(`Posting to the chat webview failed: ${String(error)}`);
+      return;
+    }
+    posted.then(
+      (delivered) => {
+        // A hidden webview drops messages; it asks for the whole state when it comes back.
+        if (!delivered) surface.ready = false;
+      },
+      (error: unknown) => this.log.debug(`Posting to the chat webview failed: ${String(error)}`),
+    );
+  }
+
+  private resourceRoots(): vscode.Uri[] {
+    return [vscode.Uri.joinPath(this.extensionUri, 'dist'), vscode.Uri.joinPath(this.extensionUri, 'media')];
+  }
+
+  private html(webview: vscode.Webview): string {
+    const locale = this.locale();
+    const asset = (...path: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, ...path)).toString();
+    try {
+      return renderWebviewHtml({
+        cspSource: webview.cspSource,
+        scriptUri: asset('dist', 'webview.js'),
+        styleUri: asset('dist', 'webview.css'),
+        fontUri: asset('dist', 'fonts', 'Vazirmatn-Variable.woff2'),
+        nonce: nonce(),
+        locale,
+        dir: locale === 'fa' ? 'rtl' : 'ltr',
+      });
+    } catch (error) {
+      // A page that says what happened beats a blank panel; commands and Insert keep working without it.
+      this.log.error(`The chat page could not be built: ${error instanceof Error ? error.message : String(error)}`);
+      const message = vscode.l10n.t('The chat could not be loaded. Run "Tejarat: Show Log" for details.');
+      const escaped = message.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`);
+      return `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head><body><p>${escaped}</p></body></html>`;
+    }
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const disposable of this.disposables) disposable.dispose();
+    this.queue.length = 0;
+  }
+}
+
+function nonce(): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(18))).toString('base64');
+}

@@ -1,0 +1,213 @@
+// `npm run bench -- webview`: the chat webview's numbers, measured side by side in one run in Chromium.
+//  - render cost of a 500 KB answer streamed in 5,000 chunks: incremental renderer vs a naive full re-render of the
+//    whole markdown on every chunk (same renderer, same page);
+//  - cost of one update near the end vs near the start (flat, not growing with the answer);
+//  - the real panel (dist/webview.js) streaming those chunks: chunk arrival to paint, long tasks, frame gaps;
+//  - the bundle's gzip size (JavaScript and CSS, fonts excluded).
+// Prints BENCH-RESULT {json} lines. No timed assertions: the targets are printed next to the figures.
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import * as esbuild from 'esbuild';
+import { chromium, type Page } from 'playwright-core';
+import { renderWebviewHtml } from '../../src/views/webviewHtml';
+
+const root = process.cwd();
+const origin = 'https://tejarat-webview.test';
+const benchDir = join(root, 'test-results', 'webview-bench');
+const chromiumArgs = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+const nonce = 'YmVuY2gtbm9uY2UtMDEyMzQ1Njc4OQ';
+
+function result(name: string, figures: Record<string, unknown>): void {
+  console.log(`BENCH-RESULT ${JSON.stringify({ name, ...figures })}`);
+}
+
+/** A deterministic pseudo-random source, so every run measures the same answer. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+const wordsEn = 'the core answers streaming token proxy certificate request fallback endpoint panel source model cache retry network editor question user extension'.split(' ');
+const wordsFa = 'هسته پاسخ جریانی توکن پراکسی گواهی درخواست نقطه پنل منبع مدل حافظه تلاش شبکه ویرایشگر پرسش کاربر افزونه'.split(' ');
+
+/** A long answer as a model writes one: paragraphs in both languages, lists, code, tables and headings. */
+function longAnswer(targetBytes: number): string {
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const sentence = (words: readonly string[], length: number) =>
+    Array.from({ length }, (_, index) => (index === 3 && next() < 0.3 ? `**${pick(words)}**` : index === 6 && next() < 0.3 ? `\`${pick(wordsEn)}\`` : pick(words))).join(' ');
+  const blocks: string[] = [];
+  let bytes = 0;
+  let section = 0;
+  while (bytes < targetBytes) {
+    const kind = next();
+    let block: string;
+    if (kind < 0.06) block = `## Section ${++section}: ${sentence(wordsEn, 4)}`;
+    else if (kind < 0.45) block = `${sentence(wordsEn, 30 + Math.floor(next() * 40))}.`;
+    else if (kind < 0.7) block = `React ${sentence(wordsFa, 30 + Math.floor(next() * 40))}.`;
+    else if (kind < 0.8) block = Array.from({ length: 3 + Math.floor(next() * 4) }, (_, index) => `${index + 1}. ${sentence(next() < 0.5 ? wordsEn : wordsFa, 8)}`).join('\n');
+    else if (kind < 0.92) {
+      const lines = Array.from({ length: 5 + Math.floor(next() * 10) }, (_, index) => `  const value${index} = await client.ask("${pick(wordsEn)}", { retries: ${index} }); // ${pick(wordsEn)}`);
+      block = ['```typescript', 'export async function run(client: Client): Promise<void> {', ...lines, '}', '```'].join('\n');
+    } else {
+      const rows = Array.from({ length: 4 }, () => `| \`${pick(wordsEn)}\` | ${pick(wordsFa)} | ${Math.floor(next() * 1000)} |`);
+      block = ['| Setting | توضیح | Value |', '|---|---|--:|', ...rows].join('\n');
+    }
+    blocks.push(block);
+    bytes += Buffer.byteLength(block) + 2;
+  }
+  return blocks.join('\n\n') + '\n';
+}
+
+function split(text: string, count: number): string[] {
+  const next = random(7);
+  const cuts = new Set<number>();
+  while (cuts.size < count - 1) cuts.add(1 + Math.floor(next() * (text.length - 1)));
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let start = 0;
+  for (const cut of [...sorted, text.length]) {
+    pieces.push(text.slice(start, cut));
+    start = cut;
+  }
+  return pieces;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const median = (values: readonly number[]) => percentile(values, 50);
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+async function bundle(entry: string, outfile: string): Promise<void> {
+  await esbuild.build({
+    entryPoints: [entry], outfile, bundle: true, minify: true, format: 'iife', platform: 'browser', target: 'es2022',
+    jsx: 'automatic', jsxImportSource: 'preact', logLevel: 'warning', loader: { '.woff2': 'file', '.ttf': 'file' }, assetNames: 'fonts/[name]',
+  });
+}
+
+const contentTypes: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };
+
+function page(scriptUri: string, locale: 'en' | 'fa' = 'en'): string {
+  return renderWebviewHtml({ cspSource: origin, scriptUri, styleUri: `${origin}/dist/webview.css`, nonce, locale, dir: locale === 'fa' ? 'rtl' : 'ltr' });
+}
+
+interface CpuBench {
+  incremental(chunks: string[]): { samples: number[]; text: string };
+  naive(chunks: string[], every: number): { samples: { index: number; ms: number }[]; text: string };
+}
+
+interface StreamResult {
+  latencies: number[];
+  longTasks: number[];
+  longestFrameGap: number;
+  renderedChars: number;
+  durationMs: number;
+}
+
+interface Driver {
+  stream(turnId: string, chunks: string[], perTick: number, tickMs: number): Promise<StreamResult>;
+  posted: { type: string }[];
+}
+
+async function main(): Promise<void> {
+  await bundle(join(root, 'test/webview/bench/cpu-page.tsx'), join(benchDir, 'cpu-page.js'));
+  await bundle(join(root, 'test/webview/bench/driver.ts'), join(benchDir, 'driver.js'));
+  const driverScript = await readFile(join(benchDir, 'driver.js'), 'utf8');
+
+  const answer = longAnswer(500 * 1024);
+  const chunks = split(answer, 5000);
+  const answerBytes = Buffer.byteLength(answer);
+
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs, headless: true });
+  try {
+    const context = await browser.newContext({ viewport: { width: 520, height: 900 } });
+    await context.route('**/*', (route) => route.abort('blockedbyclient'));
+    await context.route(`${origin}/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      if (path === '/cpu') return route.fulfill({ contentType: 'text/html', body: page(`${origin}/bench/cpu-page.js`) });
+      if (path === '/app') return route.fulfill({ contentType: 'text/html', body: page(`${origin}/dist/webview.js`) });
+      const file = path.startsWith('/bench/') ? join(benchDir, path.slice('/bench/'.length)) : path.startsWith('/dist/') ? join(root, path) : undefined;
+      if (!file) return route.fulfill({ status: 404, body: '' });
+      return route.fulfill({ contentType: contentTypes[extname(file)] ?? 'application/octet-stream', body: await readFile(file) });
+    });
+
+    // ── render cost: incremental vs naive, same page ─────────────────────────────────────────────────────────
+    const cpuPage: Page = await context.newPage();
+    await cpuPage.addInitScript({ content: 'globalThis.__name = (target) => target;' });
+    await cpuPage.goto(`${origin}/cpu`);
+    const incremental = await cpuPage.evaluate((chunks) => (globalThis as unknown as { __bench: CpuBench }).__bench.incremental(chunks), chunks);
+    const every = 10;
+    const naive = await cpuPage.evaluate(({ chunks, every }) => (globalThis as unknown as { __bench: CpuBench }).__bench.naive(chunks, every), { chunks, every });
+    await cpuPage.close();
+
+    const incrementalTotal = incremental.samples.reduce((sum, ms) => sum + ms, 0);
+    // Each naive sample stands for the `every` chunks around it.
+    const naiveTotal = naive.samples.reduce((sum, sample) => sum + sample.ms, 0) * every;
+    result('webview.render-cpu', {
+      answerBytes, chunks: chunks.length,
+      incrementalTotalMs: round(incrementalTotal, 0), naiveTotalMs: round(naiveTotal, 0),
+      naiveMeasuredEvery: every, naiveSamples: naive.samples.length,
+      ratio: round(naiveTotal / incrementalTotal, 1), target: '>= 10',
+      sameText: incremental.text === naive.text,
+    });
+
+    const start = incremental.samples.slice(250, 750);
+    const end = incremental.samples.slice(-500);
+    const naiveStart = naive.samples.filter((sample) => sample.index >= 250 && sample.index < 750).map((sample) => sample.ms);
+    const naiveEnd = naive.samples.filter((sample) => sample.index >= chunks.length - 500).map((sample) => sample.ms);
+    result('webview.update-flatness', {
+      startMedianMs: round(median(start), 3), endMedianMs: round(median(end), 3), ratio: round(median(end) / median(start), 2),
+      startP95Ms: round(percentile(start, 95), 3), endP95Ms: round(percentile(end, 95), 3),
+      naiveStartMedianMs: round(median(naiveStart)), naiveEndMedianMs: round(median(naiveEnd)),
+      naiveRatio: round(median(naiveEnd) / median(naiveStart), 1), target: 'ratio <= 2',
+      incrementalLongestUpdateMs: round(Math.max(...incremental.samples)),
+    });
+
+    // ── the real panel streaming the same chunks ─────────────────────────────────────────────────────────────
+    const app = await context.newPage();
+    await app.addInitScript({ content: `globalThis.__name = (target) => target;\n${driverScript}` });
+    await app.goto(`${origin}/app`);
+    await app.waitForFunction(() => (globalThis as unknown as { __driver: Driver }).__driver.posted.some((message) => message.type === 'ready'));
+    await app.evaluate(() => {
+      window.postMessage({ type: 'state', state: { locale: 'en', hasToken: true, conversation: { id: 'c', title: 'bench', turns: [] } } }, '*');
+      window.postMessage({ type: 'turnStarted', turn: { id: 't1', question: 'A long answer, please.', answer: '', status: 'pending', sources: [] } }, '*');
+    });
+    const perTick = 2;
+    const tickMs = 4;
+    const streamed = await app.evaluate(({ chunks, perTick, tickMs }) =>
+      (globalThis as unknown as { __driver: Driver }).__driver.stream('t1', chunks, perTick, tickMs), { chunks, perTick, tickMs });
+    await app.close();
+    result('webview.chunk-to-paint', {
+      chunks: streamed.latencies.length, streamSeconds: round(streamed.durationMs / 1000, 1), pace: `${perTick} chunks every ${tickMs} ms`,
+      p50Ms: round(percentile(streamed.latencies, 50)), p95Ms: round(percentile(streamed.latencies, 95)),
+      p99Ms: round(percentile(streamed.latencies, 99)), maxMs: round(Math.max(...streamed.latencies)), target: 'p95 < 20',
+    });
+    result('webview.longest-task', {
+      longTasksOver50Ms: streamed.longTasks.length, longestTaskMs: streamed.longTasks.length ? round(Math.max(...streamed.longTasks)) : 0,
+      longestFrameGapMs: round(streamed.longestFrameGap), target: 'no task over 50 ms',
+      renderedChars: streamed.renderedChars,
+    });
+  } finally {
+    await browser.close();
+  }
+
+  // ── bundle size ────────────────────────────────────────────────────────────────────────────────────────────
+  const js = gzipSync(await readFile(join(root, 'dist/webview.js')), { level: 9 }).length;
+  const css = gzipSync(await readFile(join(root, 'dist/webview.css')), { level: 9 }).length;
+  result('webview.bundle-gzip', { jsBytes: js, cssBytes: css, totalKB: round((js + css) / 1024, 1), target: '< 80 KB (fonts excluded)' });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,24 @@
+// temporary debug runner (extension helper) — keeps the user-data-dir to read the extension's log
+import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, startCodeServer } from '../../scripts/code-server.mjs';
+const userDataDir = mkdtempSync('/tmp/dbg/ud-');
+const resultsFile = join(userDataDir, 'results.json');
+const env = { TEJARAT_SUITE_RESULTS: resultsFile, ...(process.argv[2] ? { TEJARAT_SUITE_GREP: process.argv[2] } : {}) };
+const server = await startCodeServer({ env, userDataDir });
+const { chromium } = await import('playwright-core');
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+let exitCode;
+await page.exposeFunction('codeAutomationExit', (code) => { exitCode = code; });
+await page.exposeFunction('codeAutomationLog', () => {});
+const remote = (path) => `vscode-remote://127.0.0.1:${server.port}${path}`;
+const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(join(ROOT, 'dist-test/suite/index.js'))]];
+await page.goto(`${server.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+const started = Date.now();
+while (exitCode === undefined && Date.now() - started < 600000) await new Promise((r) => setTimeout(r, 250));
+await page.screenshot({ path: join(userDataDir, 'end.png') });
+if (existsSync(resultsFile)) console.log(JSON.parse(readFileSync(resultsFile, 'utf8')).output);
+await browser.close();
+await server.stop();
+console.log('userDataDir', userDataDir);

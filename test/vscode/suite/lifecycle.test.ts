@@ -1,0 +1,111 @@
+// Stopping: the Stop command, a new question while one streams, closing the chat; and nothing piles up
+// (sockets, timers, listeners) over many questions.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TejaratTestApi } from '../../../src/extension';
+import type { Turn } from '../../../src/messages';
+import type { RunningCoreServer } from '../../core-server/server';
+import { answering, ask, closeAllEditors, startCore, stopCore, waitFor } from './helpers';
+
+const LONG = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
+
+suite('Stop, cancel and leaks', () => {
+  let core: RunningCoreServer;
+  let api: TejaratTestApi;
+
+  suiteSetup(async () => {
+    ({ core, api } = await startCore());
+  });
+  suiteTeardown(async () => {
+    await closeAllEditors();
+    await stopCore(core);
+  });
+  teardown(() => api.setScenario(undefined));
+
+  /**
+   * Starts a slow answer and resolves once its first text has arrived. The pending answer is wrapped: an async
+   * function returning a thenable would wait for it.
+   */
+  async function slowAnswer(): Promise<{ pending: Thenable<Turn | undefined> }> {
+    api.setScenario(`${answering(LONG)},pace=100,chunk-chars=5`);
+    const pending = vscode.commands.executeCommand<Turn | undefined>('tejarat.ask', 'a slow one');
+    // A turn is `streaming` from its first text on; earlier turns of the conversation are never.
+    await waitFor('the first text', () => api.conversation().turns.at(-1)?.status === 'streaming');
+    assert.equal(api.busy(), true);
+    assert.equal(api.statusBar().kind, 'streaming');
+    return { pending };
+  }
+
+  test('Stop ends the answer and keeps the text that arrived', async () => {
+    const { pending } = await slowAnswer();
+    await vscode.commands.executeCommand('tejarat.stop');
+    const turn = await pending;
+    assert.equal(turn?.status, 'stopped', `ended ${turn?.status} via ${turn?.mode} with ${turn?.answer.length} characters`);
+    assert.ok(turn.answer.length > 0 && turn.answer.length < LONG.length, `partial answer: ${turn.answer.length} chars`);
+    assert.equal(api.busy(), false);
+    assert.equal(api.statusBar().kind, 'idle');
+  });
+
+  test('asking while an answer streams stops it and answers the new question', async () => {
+    const { pending } = await slowAnswer();
+    api.setScenario(answering('the new answer'));
+    const second = await ask('a new question');
+    const first = await pending;
+    assert.equal(first?.status, 'stopped');
+    assert.equal(second.status, 'done');
+    assert.equal(second.answer, 'the new answer');
+  });
+
+  test('closing the chat panel stops the answer', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('tejarat.openChatInEditor');
+    assert.equal(api.surfaceCount() >= 1, true);
+    const { pending } = await slowAnswer();
+    await closeAllEditors();
+    const turn = await pending;
+    assert.equal(turn?.status, 'stopped');
+  });
+
+  test('hiding and showing the chat loses nothing', async () => {
+    api.setScenario(answering('kept while hidden'));
+    await ask('anything');
+    await vscode.commands.executeCommand('tejarat.openChat');
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await vscode.commands.executeCommand('tejarat.openChat');
+    const state = await api.state();
+    assert.equal(state.conversation.turns.at(-1)?.answer, 'kept while hidden');
+  });
+
+  test('many questions leave no sockets, timers or listeners behind', async function () {
+    this.timeout(120_000);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    const resources = (): Record<string, number> => {
+      const counts: Record<string, number> = {};
+      for (const name of process.getActiveResourcesInfo()) counts[name] = (counts[name] ?? 0) + 1;
+      return counts;
+    };
+    const round = async (questions: number): Promise<Record<string, number>> => {
+      for (let index = 0; index < questions; index++) {
+        const turn = await ask(`How do I set the token? (${index})`);
+        assert.equal(turn.status, 'done');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return resources();
+    };
+    try {
+      const afterTen = await round(10);
+      const afterFifty = await round(40);
+      for (const kind of ['TCPSocketWrap', 'Timeout']) {
+        assert.ok(
+          (afterFifty[kind] ?? 0) <= (afterTen[kind] ?? 0) + 2,
+          `${kind}: ${afterTen[kind] ?? 0} after 10 questions, ${afterFifty[kind] ?? 0} after 50`,
+        );
+      }
+      assert.deepEqual(warnings.filter((warning) => /MaxListeners/.test(warning)), []);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// The manifest as VS Code loaded it: commands, keybinding, views and translations.
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, testApi } from './helpers';
+
+const COMMANDS = [
+  'tejarat.ask',
+  'tejarat.askAboutSelection',
+  'tejarat.openChat',
+  'tejarat.openChatInEditor',
+  'tejarat.newConversation',
+  'tejarat.stop',
+  'tejarat.insertLastAnswer',
+  'tejarat.setToken',
+  'tejarat.signOut',
+  'tejarat.checkConnection',
+  'tejarat.showLog',
+  'tejarat.showHistory',
+];
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** Every `vscode.l10n.t('…')` message in the extension host's sources (not the core client, not the CLI). */
+function l10nMessages(dir: string): string[] {
+  const messages: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) {
+      if (name !== 'core' && name !== 'cli') messages.push(...l10nMessages(path));
+    } else if (name.endsWith('.ts')) {
+      for (const match of readFileSync(path, 'utf8').matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g)) {
+        messages.push((match[1] ?? '').replace(/\\'/g, "'").replace(/\\"/g, '"'));
+      }
+    }
+  }
+  return messages;
+}
+
+suite('Manifest and localization', () => {
+  let root: string;
+
+  suiteSetup(async () => {
+    await testApi();
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    root = extension.extensionPath;
+  });
+
+  test('every command is registered, with the Tejarat category', async () => {
+    const registered = new Set(await vscode.commands.getCommands(true));
+    for (const id of COMMANDS) assert.ok(registered.has(id), `${id} is registered`);
+    const manifest = readJson(join(root, 'package.json')) as { contributes: { commands: { command: string; category: string }[] } };
+    assert.deepEqual(manifest.contributes.commands.map((command) => command.command).sort(), [...COMMANDS].sort());
+    assert.ok(manifest.contributes.commands.every((command) => command.category === '%command.category%'));
+  });
+
+  test('activation events stay minimal: never `*`', () => {
+    const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+  });
+
+  test('package.nls.fa.json translates every manifest string', () => {
+    const english = readJson(join(root, 'package.nls.json'));
+    const persian = readJson(join(root, 'package.nls.fa.json'));
+    assert.deepEqual(Object.keys(persian).sort(), Object.keys(english).sort());
+    const used = [...readFileSync(join(root, 'package.json'), 'utf8').matchAll(/"%([\w.]+)%"/g)].map((match) => match[1] ?? '');
+    for (const key of used) assert.ok(key in english, `${key} is in package.nls.json`);
+  });
+
+  test('the Persian l10n bundle translates every message of the extension', () => {
+    const bundle = readJson(join(root, 'l10n', 'bundle.l10n.fa.json'));
+    const messages = l10nMessages(join(root, 'src'));
+    assert.ok(messages.length > 30, `found ${messages.length} messages`);
+    assert.deepEqual(messages.filter((message) => !(message in bundle)), []);
+    for (const [english, persian] of Object.entries(bundle)) {
+      const placeholders = (text: string): string[] => (text.match(/\{\d\}/g) ?? []).sort();
+      assert.deepEqual(placeholders(String(persian)), placeholders(english), `placeholders of "${english}"`);
+    }
+  });
+});

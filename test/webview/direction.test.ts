@@ -1,0 +1,112 @@
+// Direction by the majority of strong characters: the pure function in Node, and the computed style in Chromium.
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { blockDirection, countStrong } from '../../webview/direction';
+import { state, turn } from './fixtures';
+import { launchChromium, WebviewPage } from './harness';
+
+describe('direction by majority of strong characters', function () {
+  it('a Persian sentence that starts with an English word is right to left', function () {
+    assert.equal(blockDirection('React یک کتابخانه‌ی جاوااسکریپت برای ساخت رابط کاربری است.', 'ltr'), 'rtl');
+  });
+
+  it('an English sentence that quotes a Persian word is left to right', function () {
+    assert.equal(blockDirection('The word «سلام» means hello in Persian.', 'rtl'), 'ltr');
+  });
+
+  it('inline code and addresses do not outvote the sentence around them', function () {
+    assert.equal(blockDirection('برای نصب `npm install --save-dev typescript eslint prettier` را اجرا کنید.', 'ltr'), 'rtl');
+    assert.equal(blockDirection('نشانی https://docs.example.com/tejarat/streaming/overview را ببینید', 'ltr'), 'rtl');
+  });
+
+  it('breaks a tie by the first strong character and keeps the fallback without letters', function () {
+    assert.equal(blockDirection('ab جد', 'rtl'), 'ltr');
+    assert.equal(blockDirection('جد ab', 'ltr'), 'rtl');
+    assert.equal(blockDirection('123 — 456 !', 'rtl'), 'rtl');
+    assert.equal(blockDirection('', 'ltr'), 'ltr');
+  });
+
+  it('counts Persian digits as neutral and Hebrew as right to left', function () {
+    assert.deepEqual(countStrong('۱۲۳ abc'), { rtl: 0, ltr: 3, first: 'ltr' });
+    assert.equal(blockDirection('שלום world עולם', 'ltr'), 'rtl');
+  });
+});
+
+describe('direction in the panel (Chromium)', function () {
+  let browser: Browser;
+  let view: WebviewPage;
+
+  before(async function () {
+    browser = await launchChromium();
+    view = await WebviewPage.open(browser, { locale: 'en' });
+  });
+  after(async function () {
+    await view?.close();
+    await browser?.close();
+  });
+
+  it('lays out each block by its own majority; code is always left to right and isolated', async function () {
+    const answer = [
+      'React یک کتابخانه‌ی جاوااسکریپت برای ساخت رابط کاربری است و در این پروژه استفاده می‌شود.',
+      'English paragraph with one word فارسی inside.',
+      '- مورد اول با `code`\n- مورد دوم',
+      '```js\n// توضیح فارسی در کد\nconst x = 1;\n```',
+      '> نقل‌قول فارسی با React',
+      '| ستون | مقدار |\n|---|---|\n| React | کتابخانه |',
+    ].join('\n\n');
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'React در این پروژه چیست؟') }, { type: 'append', turnId: 't1', text: answer },
+      { type: 'turnEnded', turnId: 't1', status: 'done' });
+    const directions = await view.page.evaluate(() => {
+      const style = (selector: string) => {
+        const element = document.querySelector(selector);
+        if (!element) throw new Error(`missing ${selector}`);
+        const computed = getComputedStyle(element);
+        return `${computed.direction}/${computed.unicodeBidi}`;
+      };
+      return {
+        persian: style('.markdown > p:nth-of-type(1)'),
+        english: style('.markdown > p:nth-of-type(2)'),
+        list: style('.markdown > ul'),
+        code: style('.markdown .code-block pre'),
+        inlineCode: style('.markdown ul code'),
+        quote: style('.markdown > blockquote'),
+        table: style('.markdown table'),
+        question: style('.question-text'),
+      };
+    });
+    assert.equal(directions.persian.split('/')[0], 'rtl');
+    assert.equal(directions.english.split('/')[0], 'ltr');
+    assert.equal(directions.list.split('/')[0], 'rtl');
+    assert.equal(directions.code, 'ltr/isolate');
+    assert.equal(directions.inlineCode, 'ltr/isolate');
+    assert.equal(directions.quote.split('/')[0], 'rtl');
+    assert.equal(directions.table.split('/')[0], 'rtl');
+    assert.equal(directions.question.split('/')[0], 'rtl');
+    // Right to left is also where the text sits: the Persian paragraph's first word (React) is at its right end.
+    const geometry = await view.page.evaluate(() => {
+      const paragraph = document.querySelector('.markdown > p') as HTMLElement;
+      const range = document.createRange();
+      const text = paragraph.firstChild as Text;
+      range.setStart(text, 0);
+      range.setEnd(text, 5);
+      const word = range.getBoundingClientRect();
+      const box = paragraph.getBoundingClientRect();
+      return { wordRight: word.right, boxRight: box.right, wordLeft: word.left, boxLeft: box.left };
+    });
+    assert.ok(geometry.boxRight - geometry.wordRight < 4, `"React" at the right edge: ${JSON.stringify(geometry)}`);
+  });
+
+  it('uses Vazirmatn for Persian text and VS Code\'s font for Latin text', async function () {
+    await view.page.evaluate(() => document.fonts.ready);
+    const fonts = await view.page.evaluate(async () => {
+      await document.fonts.load('16px Vazirmatn', 'سلام');
+      return {
+        loaded: [...document.fonts].filter((face) => face.family.includes('Vazirmatn')).map((face) => face.status),
+        family: getComputedStyle(document.querySelector('.markdown > p') as Element).fontFamily,
+      };
+    });
+    assert.ok(fonts.loaded.includes('loaded'), `Vazirmatn loaded: ${fonts.loaded.join()}`);
+    assert.match(fonts.family, /^"?Vazirmatn"?, system-ui/);
+    assert.ok(view.requests.some((url) => url.endsWith('/dist/fonts/Vazirmatn-Variable.woff2')));
+  });
+});

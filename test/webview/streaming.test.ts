@@ -1,0 +1,120 @@
+// Streaming in real Chromium: many small appends render exactly the final answer, the same DOM as the whole
+// answer rendered at once, and at most one DOM update per animation frame.
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { chunk, richAnswerEn, richAnswerFa, state, turn } from './fixtures';
+import { launchChromium, WebviewPage } from './harness';
+
+const sentencesEn = [
+  'The core answers in pieces, and each piece is appended to the end of the answer',
+  'Nothing is parsed twice once a paragraph is finished, 42 times faster than before',
+  'Questions about tokens, proxies and certificates come first in every support queue',
+];
+const sentencesFa = [
+  'هسته پاسخ را تکه‌تکه می‌فرستد و هر تکه به پایان پاسخ افزوده می‌شود',
+  'React یک کتابخانه است و این جمله با آن آغاز می‌شود اما فارسی است',
+  'پس از پایان یک بند، آن بند دیگر هرگز دوباره تجزیه نمی‌شود',
+];
+
+function plainAnswer(paragraphs: number): string {
+  const out: string[] = [];
+  for (let index = 0; index < paragraphs; index += 1) {
+    const source = index % 2 === 0 ? sentencesEn : sentencesFa;
+    const sentences = [0, 1, 2].map((offset) => `${source[(index + offset) % source.length]} (${index}.${offset})`);
+    out.push(sentences.join('. ') + '.');
+  }
+  return out.join('\n\n');
+}
+
+describe('streaming (Chromium)', function () {
+  let browser: Browser;
+  let view: WebviewPage;
+
+  before(async function () {
+    browser = await launchChromium();
+  });
+  after(async function () {
+    await browser?.close();
+  });
+  beforeEach(async function () {
+    view = await WebviewPage.open(browser);
+  });
+  afterEach(async function () {
+    await view?.close();
+  });
+
+  it('renders exactly the final text after 2,000 streamed chunks', async function () {
+    const answer = plainAnswer(180);
+    const pieces = chunk(answer, 2000, 7);
+    assert.equal(pieces.length, 2000);
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'Explain streaming') }, { type: 'answerStarted', turnId: 't1', mode: 'stream' });
+    await view.page.evaluate((pieces) => {
+      for (const text of pieces) window.postMessage({ type: 'append', turnId: 't1', text }, '*');
+    }, pieces);
+    await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
+    await view.page.waitForSelector('article.turn-done');
+    const paragraphs = await view.page.$$eval('article[data-turn-id="t1"] .markdown > p', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    assert.equal(paragraphs.length, 180);
+    assert.equal(paragraphs.join('\n\n'), answer);
+  });
+
+  it('builds the same DOM from 2,000 chunks of rich markdown as from the whole answer at once', async function () {
+    const answer = [richAnswerEn, richAnswerFa, richAnswerEn, richAnswerFa, richAnswerEn].join('\n');
+    const pieces = chunk(answer, 2000, 11);
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'streamed') });
+    await view.page.evaluate((pieces) => {
+      for (const text of pieces) window.postMessage({ type: 'append', turnId: 't1', text }, '*');
+    }, pieces);
+    await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
+    await view.send({ type: 'turnStarted', turn: turn('t2', 'whole') }, { type: 'append', turnId: 't2', text: answer },
+      { type: 'turnEnded', turnId: 't2', status: 'done' });
+    const [streamed, whole] = await view.page.$$eval('article .markdown', (nodes) => nodes.map((node) => node.innerHTML));
+    assert.ok(whole && whole.includes('<table'), 'the reference rendering has the table');
+    assert.ok(whole.includes('hljs-keyword'), 'finished code is highlighted');
+    assert.equal(streamed, whole);
+  });
+
+  it('shows a caret only while the answer grows', async function () {
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') }, { type: 'append', turnId: 't1', text: 'Hello **wor' });
+    assert.equal(await view.page.locator('article .markdown .caret').count(), 1);
+    assert.equal(await view.page.locator('article .markdown p').textContent(), 'Hello **wor');
+    await view.send({ type: 'append', turnId: 't1', text: 'ld**' }, { type: 'turnEnded', turnId: 't1', status: 'done' });
+    assert.equal(await view.page.locator('article .caret').count(), 0);
+    assert.equal(await view.page.locator('article .markdown p strong').textContent(), 'world');
+  });
+
+  it('updates the DOM at most once per animation frame however fast chunks arrive', async function () {
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') });
+    const perFrame = await view.page.evaluate(async () => {
+      const batches: number[] = [];
+      let current = 0;
+      const observer = new MutationObserver(() => { current += 1; });
+      observer.observe(document.getElementById('root') as HTMLElement, { subtree: true, childList: true, characterData: true, attributes: true });
+      let frames = 0;
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          batches.push(current);
+          current = 0;
+          frames += 1;
+          if (frames < 40) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+        // 600 appends, 20 per millisecond-ish task burst, over several frames.
+        let sent = 0;
+        const burst = () => {
+          for (let index = 0; index < 20 && sent < 600; index += 1, sent += 1) {
+            window.postMessage({ type: 'append', turnId: 't1', text: `word${sent} ` }, '*');
+          }
+          if (sent < 600) setTimeout(burst, 1);
+        };
+        burst();
+      });
+      observer.disconnect();
+      return batches;
+    });
+    const busyFrames = perFrame.filter((count) => count > 0).length;
+    assert.ok(busyFrames > 0, 'the answer was rendered');
+    assert.ok(Math.max(...perFrame) <= 1, `mutation batches per frame: ${perFrame.join(',')}`);
+  });
+});

@@ -1,0 +1,116 @@
+// The chat panel: toolbar, conversation, live region, input.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { translator, type Translate } from '../i18n';
+import type { Direction } from '../direction';
+import { MarkdownEnvContext, type MarkdownEnv } from '../markdown/render';
+import { isActive, type Announcement, type ChatModel, type ChatStore } from '../store';
+import { Composer } from './Composer';
+import { EmptyState } from './EmptyState';
+import { Icon } from './Icon';
+import { TurnView, type TurnActions } from './TurnView';
+
+function announcementText(announcement: Announcement | undefined, t: Translate): string {
+  if (!announcement) return '';
+  switch (announcement.text) {
+    case 'ready':
+      return announcement.sources > 0 ? t('answerReadyWithSources', announcement.sources) : t('answerReady');
+    case 'stopped':
+      return t('answerStopped');
+    case 'cut-off':
+      return t('answerCutOff');
+    case 'error':
+      return t('answerFailed', announcement.error ?? '');
+  }
+}
+
+/** Follows the end of the conversation while the reader is there; leaves them alone once they scroll up. */
+function useStickToBottom(dependency: unknown) {
+  const scroller = useRef<HTMLElement>(null);
+  const stick = useRef(true);
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element) stick.current = element.scrollHeight - element.scrollTop - element.clientHeight < 48;
+  };
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element && stick.current) element.scrollTop = element.scrollHeight;
+  }, [dependency]);
+  return { scroller, onScroll };
+}
+
+export function App({ store }: { store: ChatStore }) {
+  const [model, setModel] = useState<ChatModel>(store.model);
+  useEffect(() => store.subscribe(setModel), [store]);
+
+  const t = useMemo(() => translator(model.locale), [model.locale]);
+  const fallback: Direction = model.locale === 'fa' ? 'rtl' : 'ltr';
+  const env = useMemo<MarkdownEnv>(() => ({
+    fallback,
+    t,
+    openLink: (url) => store.openLink(url),
+    copyCode: (code) => store.copy(code),
+    insertCode: (code) => store.insert(code, 'cursor'),
+  }), [fallback, t, store]);
+  const actions = useMemo<TurnActions>(() => ({
+    retry: (turnId) => store.retry(turnId),
+    copy: (text) => store.copy(text),
+    insert: (text, target) => store.insert(text, target),
+    openLink: (url) => store.openLink(url),
+  }), [store]);
+
+  const busy = model.turns.some(isActive);
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && store.busy) {
+        event.preventDefault();
+        store.stop();
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, [store]);
+
+  useEffect(() => {
+    document.documentElement.lang = model.locale;
+    document.documentElement.dir = fallback;
+  }, [model.locale, fallback]);
+
+  const { scroller, onScroll } = useStickToBottom(model.turns);
+  const lastTurnId = model.turns.at(-1)?.id;
+
+  return (
+    <MarkdownEnvContext.Provider value={env}>
+      <div class="panel" aria-label={t('panelLabel')}>
+        <header class="toolbar">
+          <span class="toolbar-title">{t('assistant')}</span>
+          <button type="button" class="icon-button" title={t('newConversation')} aria-label={t('newConversation')}
+            disabled={busy} onClick={() => store.newConversation()}>
+            <Icon name="add" />
+          </button>
+        </header>
+        <main class="conversation" ref={scroller} onScroll={onScroll} aria-label={t('conversationLabel')}>
+          {model.turns.length === 0 ? (
+            <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
+          ) : (
+            model.turns.map((turn) => (
+              <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions}
+                canRetry={!busy && turn.id === lastTurnId} />
+            ))
+          )}
+        </main>
+        {!model.hasToken && model.turns.length > 0 && (
+          <div class="token-banner" role="note">
+            <Icon name="key" />
+            <span>{t('noTokenTitle')}</span>
+            <button type="button" class="secondary-button" onClick={() => store.setToken()}>{t('setToken')}</button>
+          </div>
+        )}
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+          {announcementText(model.announcement, t)}
+        </div>
+        <Composer draft={model.draft} busy={busy} focusRequest={model.focusRequest} dir={fallback} t={t}
+          setDraft={(text) => store.setDraft(text)} send={() => store.send()} stop={() => store.stop()} />
+      </div>
+    </MarkdownEnvContext.Provider>
+  );
+}

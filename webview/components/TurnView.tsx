@@ -1,0 +1,119 @@
+// One question and its answer: the streamed markdown, a status line for stopped, cut-off and failed answers
+// (their partial text stays), sources, the details line and the answer's actions.
+import { Component } from 'preact';
+import { useState } from 'preact/hooks';
+import type { Translate } from '../i18n';
+import { blockDirection, type Direction } from '../direction';
+import { MarkdownView } from '../markdown/render';
+import { isActive, type TurnModel } from '../store';
+import type { InsertTarget } from '../../src/messages';
+import { Icon } from './Icon';
+import { Sources } from './Sources';
+
+export interface TurnActions {
+  retry(turnId: string): void;
+  copy(text: string): void;
+  insert(text: string, target: InsertTarget): void;
+  openLink(url: string): void;
+}
+
+interface Props {
+  turn: TurnModel;
+  t: Translate;
+  fallback: Direction;
+  actions: TurnActions;
+  /** Retry is offered only when nothing else is running. */
+  canRetry: boolean;
+}
+
+function Details({ turn, t }: { turn: TurnModel; t: Translate }) {
+  const metadata = turn.metadata;
+  const parts: string[] = [];
+  if (metadata?.model) parts.push(t('model', metadata.model));
+  if (metadata?.tokens !== undefined) parts.push(t('tokens', metadata.tokens));
+  if (metadata?.processingTimeMs !== undefined) parts.push(t('seconds', Math.round(metadata.processingTimeMs / 100) / 10));
+  if (metadata?.cached) parts.push(t('cached'));
+  if (parts.length === 0 && turn.mode !== 'fallback') return null;
+  return (
+    <div class="details">
+      {parts.map((part) => <span key={part} class="detail">{part}</span>)}
+      {turn.mode === 'fallback' && <span class="detail fallback-mode" title={t('fallbackModeTitle')}>{t('fallbackMode')}</span>}
+    </div>
+  );
+}
+
+function ActionButton({ icon, label, onClick, doneLabel }: { icon: string; label: string; onClick(): void; doneLabel?: string }) {
+  const [done, setDone] = useState(false);
+  const click = () => {
+    onClick();
+    if (!doneLabel) return;
+    setDone(true);
+    setTimeout(() => setDone(false), 1500);
+  };
+  return (
+    <button type="button" class="action-button" onClick={click}>
+      <Icon name={done ? 'check' : icon} />
+      <span>{done && doneLabel ? doneLabel : label}</span>
+    </button>
+  );
+}
+
+function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translate; canRetry: boolean; retry(): void }) {
+  const message = turn.status === 'stopped' ? t('stopped')
+    : turn.status === 'cut-off' ? t('cutOff')
+    : turn.status === 'error' ? (turn.error?.message ?? t('failed'))
+    : undefined;
+  if (!message) return null;
+  const icon = turn.status === 'stopped' ? 'circle-slash' : turn.status === 'cut-off' ? 'debug-disconnect' : 'error';
+  return (
+    <div class={`turn-status status-${turn.status}`} role="note">
+      <Icon name={icon} />
+      <span class="turn-status-text">{message}</span>
+      {canRetry && (
+        <button type="button" class="secondary-button" onClick={retry}>
+          <Icon name="refresh" />
+          <span>{t('retry')}</span>
+        </button>
+      )}
+    </div>
+  );
+}
+
+export class TurnView extends Component<Props> {
+  override shouldComponentUpdate(next: Props): boolean {
+    const props = this.props;
+    return next.turn !== props.turn || next.t !== props.t || next.canRetry !== props.canRetry;
+  }
+
+  override render({ turn, t, fallback, actions, canRetry }: Props) {
+    const active = isActive(turn);
+    const snapshot = turn.markdown.snapshot();
+    const hasText = turn.answer.length > 0;
+    const incomplete = turn.status === 'stopped' || turn.status === 'cut-off' || turn.status === 'error';
+    return (
+      <article class={`turn turn-${turn.status}`} data-turn-id={turn.id} aria-busy={active}>
+        <div class="question">
+          <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
+          <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+        </div>
+        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
+          <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
+          {turn.status === 'pending' && !hasText && (
+            <p class="thinking"><Icon name="loading" spin /><span>{t('thinking')}</span></p>
+          )}
+          {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} />}
+          <StatusLine turn={turn} t={t} canRetry={canRetry} retry={() => actions.retry(turn.id)} />
+          {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} />}
+          {!active && <Details turn={turn} t={t} />}
+          {!active && hasText && (
+            <div class="answer-actions">
+              <ActionButton icon="copy" label={t('copy')} doneLabel={t('copied')} onClick={() => actions.copy(turn.answer)} />
+              <ActionButton icon="insert" label={t('insertAtCursor')} onClick={() => actions.insert(turn.answer, 'cursor')} />
+              <ActionButton icon="new-file" label={t('insertAsDocument')} onClick={() => actions.insert(turn.answer, 'newDocument')} />
+            </div>
+          )}
+        </div>
+      </article>
+    );
+  }
+}

@@ -1,0 +1,284 @@
+// Markdown tokens (from marked) to Preact nodes. Nothing here produces HTML: text becomes text nodes, raw HTML in
+// an answer is shown as text, links keep only http, https and mailto and open through the host, images are never
+// loaded (they become links), code is highlighted from highlight.js's scope tree.
+import { Component, createContext, type ComponentChildren, type JSX } from 'preact';
+import { useContext, useState } from 'preact/hooks';
+import type { Token, Tokens } from 'marked';
+import { blockDirection, type Direction } from '../direction';
+import type { Translate } from '../i18n';
+import { Icon } from '../components/Icon';
+import { decodeEntities } from './entities';
+import { highlightCode } from './highlight';
+import type { Block, MarkdownSnapshot } from './incremental';
+import { safeUrl } from './urls';
+
+/** What rendered markdown needs from the panel. One object per locale, so memoized blocks stay memoized. */
+export interface MarkdownEnv {
+  fallback: Direction;
+  t: Translate;
+  openLink(url: string): void;
+  copyCode(code: string): void;
+  insertCode(code: string): void;
+}
+
+export const MarkdownEnvContext = createContext<MarkdownEnv | undefined>(undefined);
+
+const Caret = () => <span class="caret" aria-hidden="true" />;
+
+/** Has this fenced block seen its closing fence? Only then is it highlighted (never on every chunk). */
+export function isFenceClosed(token: Tokens.Code): boolean {
+  if (token.codeBlockStyle === 'indented') return true;
+  const open = /^ {0,3}(`{3,}|~{3,})/.exec(token.raw);
+  if (!open?.[1]) return true;
+  const body = token.raw.replace(/\n+$/, '');
+  const lastBreak = body.lastIndexOf('\n');
+  if (lastBreak < 0) return false;
+  const fence = open[1];
+  const closing = new RegExp(`^ {0,3}${fence[0] === '`' ? '`' : '~'}{${fence.length},}[ \\t]*$`);
+  return closing.test(body.slice(lastBreak + 1));
+}
+
+function onLinkClick(env: MarkdownEnv, url: string) {
+  return (event: MouseEvent) => {
+    event.preventDefault();
+    env.openLink(url);
+  };
+}
+
+function renderInline(tokens: readonly Token[] | undefined, env: MarkdownEnv, caret = false): ComponentChildren[] {
+  const nodes: ComponentChildren[] = (tokens ?? []).map((token, index) => renderInlineToken(token, env, index));
+  if (caret) nodes.push(<Caret key="caret" />);
+  return nodes;
+}
+
+function renderInlineToken(token: Token, env: MarkdownEnv, key: number): ComponentChildren {
+  switch (token.type) {
+    case 'text': {
+      const text = token as Tokens.Text;
+      return text.tokens ? <span key={key}>{renderInline(text.tokens, env)}</span> : decodeEntities(text.text);
+    }
+    case 'escape':
+      return decodeEntities((token as Tokens.Escape).text);
+    case 'strong':
+      return <strong key={key}>{renderInline((token as Tokens.Strong).tokens, env)}</strong>;
+    case 'em':
+      return <em key={key}>{renderInline((token as Tokens.Em).tokens, env)}</em>;
+    case 'del':
+      return <del key={key}>{renderInline((token as Tokens.Del).tokens, env)}</del>;
+    case 'codespan':
+      return <code key={key} class="inline-code" dir="ltr">{(token as Tokens.Codespan).text}</code>;
+    case 'br':
+      return <br key={key} />;
+    case 'link': {
+      const link = token as Tokens.Link;
+      const url = safeUrl(link.href);
+      const children = renderInline(link.tokens, env);
+      if (!url) return <span key={key} class="link-removed">{children}</span>;
+      return (
+        <a key={key} href={url} title={url} onClick={onLinkClick(env, url)}>
+          {children}
+        </a>
+      );
+    }
+    case 'image': {
+      // Remote images could track the reader and are not allowed by the panel's CSP: show a link instead.
+      const image = token as Tokens.Image;
+      const url = safeUrl(image.href);
+      const label = env.t('image', decodeEntities(image.text || image.href));
+      if (!url) return <span key={key} class="image-link">{label}</span>;
+      return (
+        <a key={key} class="image-link" href={url} title={url} onClick={onLinkClick(env, url)}>
+          <Icon name="file-media" />
+          {label}
+        </a>
+      );
+    }
+    case 'html':
+      return <span key={key} class="raw-html">{(token as Tokens.HTML).raw}</span>;
+    case 'checkbox':
+      return null; // drawn by the list item, which knows whether it is checked
+    default:
+      return 'raw' in token && typeof token.raw === 'string' ? token.raw : null;
+  }
+}
+
+function CopyButton({ text, label, icon }: { text: string; label: string; icon: string }) {
+  const env = useContext(MarkdownEnvContext);
+  const [copied, setCopied] = useState(false);
+  if (!env) return null;
+  const onClick = () => {
+    env.copyCode(text);
+    setCopied(true);
+    setTimeout(() => setCopied(false), 1500);
+  };
+  return (
+    <button type="button" class="icon-button" title={label} aria-label={label} onClick={onClick}>
+      <Icon name={copied ? 'check' : icon} />
+    </button>
+  );
+}
+
+function CodeBlock({ token, closed, caret }: { token: Tokens.Code; closed: boolean; caret: boolean }) {
+  const env = useContext(MarkdownEnvContext);
+  if (!env) return null;
+  const language = token.lang?.trim().split(/\s+/)[0] ?? '';
+  const highlighted = closed || isFenceClosed(token);
+  const body = highlighted ? highlightCode(token.text, language) : token.text;
+  return (
+    <div class="code-block" dir="ltr">
+      <div class="code-header">
+        <span class="code-language">{language}</span>
+        <CopyButton text={token.text} label={env.t('copyCode')} icon="copy" />
+        <button type="button" class="icon-button" title={env.t('insertCode')} aria-label={env.t('insertCode')}
+          onClick={() => env.insertCode(token.text)}>
+          <Icon name="insert" />
+        </button>
+      </div>
+      <pre tabIndex={0} aria-label={env.t('codeLabel', language || 'text')}>
+        <code class={highlighted && language ? `hljs language-${language}` : undefined}>
+          {body}
+          {caret && <Caret />}
+        </code>
+      </pre>
+    </div>
+  );
+}
+
+function renderBlocks(tokens: readonly Token[], env: MarkdownEnv, closed: boolean, caret: boolean): ComponentChildren[] {
+  const visible = tokens.filter((token) => token.type !== 'space' && token.type !== 'def');
+  return visible.map((token, index) => renderBlock(token, env, closed, caret && index === visible.length - 1, index));
+}
+
+function renderListItem(item: Tokens.ListItem, env: MarkdownEnv, closed: boolean, caret: boolean, key: number) {
+  const checkbox = item.task ? (
+    <input type="checkbox" class="task-checkbox" checked={item.checked === true} disabled />
+  ) : null;
+  return (
+    <li key={key} class={item.task ? 'task' : undefined}>
+      {checkbox}
+      {renderBlocks(item.tokens.filter((token) => token.type !== 'checkbox'), env, closed, caret)}
+    </li>
+  );
+}
+
+function renderTable(table: Tokens.Table, env: MarkdownEnv, key: number): JSX.Element {
+  const align = (index: number) => {
+    const value = table.align[index];
+    return value ? `align-${value}` : undefined;
+  };
+  return (
+    <div key={key} class="table-wrap" tabIndex={0}>
+      <table dir={blockDirection(table.raw, env.fallback)}>
+        <thead>
+          <tr>{table.header.map((cell, index) => <th key={index} class={align(index)}>{renderInline(cell.tokens, env)}</th>)}</tr>
+        </thead>
+        <tbody>
+          {table.rows.map((row, rowIndex) => (
+            <tr key={rowIndex}>
+              {row.map((cell, index) => <td key={index} class={align(index)}>{renderInline(cell.tokens, env)}</td>)}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** One block token. `closed`: no more text will reach it, so even an unclosed fence may be highlighted; `caret`: the answer is still growing here. */
+export function renderBlock(token: Token, env: MarkdownEnv, closed: boolean, caret: boolean, key: number): ComponentChildren {
+  const dir = () => blockDirection(token.raw, env.fallback);
+  switch (token.type) {
+    case 'space':
+    case 'def':
+      return null;
+    case 'paragraph':
+      return <p key={key} dir={dir()}>{renderInline((token as Tokens.Paragraph).tokens, env, caret)}</p>;
+    case 'text': {
+      // A tight list item's text: no paragraph of its own.
+      const text = token as Tokens.Text;
+      return <span key={key}>{text.tokens ? renderInline(text.tokens, env, caret) : decodeEntities(text.text)}</span>;
+    }
+    case 'heading': {
+      const heading = token as Tokens.Heading;
+      const Tag = `h${Math.min(Math.max(heading.depth, 1), 6)}` as 'h1';
+      return <Tag key={key} dir={dir()}>{renderInline(heading.tokens, env, caret)}</Tag>;
+    }
+    case 'code':
+      return <CodeBlock key={key} token={token as Tokens.Code} closed={closed} caret={caret} />;
+    case 'hr':
+      return <hr key={key} />;
+    case 'blockquote':
+      return <blockquote key={key} dir={dir()}>{renderBlocks((token as Tokens.Blockquote).tokens, env, closed, caret)}</blockquote>;
+    case 'list': {
+      const list = token as Tokens.List;
+      const items = list.items.map((item, index) =>
+        renderListItem(item, env, closed, caret && index === list.items.length - 1, index));
+      if (list.ordered) {
+        const start = typeof list.start === 'number' ? list.start : undefined;
+        return <ol key={key} dir={dir()} start={start}>{items}</ol>;
+      }
+      return <ul key={key} dir={dir()} class={list.items.some((item) => item.task) ? 'task-list' : undefined}>{items}</ul>;
+    }
+    case 'table':
+      return renderTable(token as Tokens.Table, env, key);
+    case 'html':
+      // Raw HTML from an answer is text, never markup.
+      return <pre key={key} class="raw-html-block" dir="ltr">{(token as Tokens.HTML).raw.replace(/\n+$/, '')}{caret && <Caret />}</pre>;
+    default:
+      return <p key={key}>{token.raw}</p>;
+  }
+}
+
+interface BlockProps {
+  block: Block;
+  closed: boolean;
+  caret: boolean;
+}
+
+/** A top-level block, rendered again only when its token, its fence state or its caret changes. */
+class BlockView extends Component<BlockProps> {
+  static override contextType = MarkdownEnvContext;
+
+  override shouldComponentUpdate(next: BlockProps): boolean {
+    return next.block.token !== this.props.block.token || next.closed !== this.props.closed || next.caret !== this.props.caret;
+  }
+
+  override render({ block, closed, caret }: BlockProps) {
+    const env = this.context as MarkdownEnv | undefined;
+    return env ? renderBlock(block.token, env, closed, caret, block.key) : null;
+  }
+}
+
+/** A group of finished blocks: rendered once, since a full group never changes (the last one grows). */
+class GroupView extends Component<{ blocks: readonly Block[] }> {
+  override shouldComponentUpdate(next: { blocks: readonly Block[] }): boolean {
+    return next.blocks !== this.props.blocks;
+  }
+
+  override render({ blocks }: { blocks: readonly Block[] }) {
+    // One element per group keeps the answer's own child list short (layout walks it on every frame), and lets
+    // the browser skip the layout and paint of groups scrolled out of view (content-visibility in the CSS).
+    return <div class="md-group">{blocks.map((block) => <BlockView key={block.key} block={block} closed caret={false} />)}</div>;
+  }
+}
+
+/** An answer's markdown from an incremental snapshot; `streaming` draws the caret at the growing end. */
+export function MarkdownView({ snapshot, streaming }: { snapshot: MarkdownSnapshot; streaming: boolean }) {
+  const { groups, tail, finished } = snapshot;
+  return (
+    <div class="markdown">
+      {groups.map((blocks, index) => <GroupView key={`g${index}`} blocks={blocks} />)}
+      {tail.map((block, index) => (
+        <BlockView key={`b${block.key}`} block={block} closed={finished} caret={streaming && index === tail.length - 1} />
+      ))}
+      {streaming && tail.length === 0 && <Caret />}
+    </div>
+  );
+}
+
+/** The same markdown rendered from scratch: the baseline of the benchmark and the reference in tests. */
+export function FullMarkdownView({ tokens }: { tokens: readonly Token[] }) {
+  const env = useContext(MarkdownEnvContext);
+  if (!env) return null;
+  return <div class="markdown">{renderBlocks(tokens, env, true, false)}</div>;
+}

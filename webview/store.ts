@@ -1,0 +1,332 @@
+// The panel's state and the one place host messages change it.
+//
+// Messages are queued and applied together once per animation frame: a fast stream can post hundreds of
+// `append`s per second, and the panel updates the DOM at most once per frame whatever arrived in it. Answer text
+// goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
+import {
+  isHostMessage, type AnswerMode, type ChatState, type HostMessage, type InsertTarget, type Locale,
+  type MetadataView, type SourceView, type Turn, type TurnError, type TurnStatus,
+} from '../src/messages';
+import { isLocale } from './i18n';
+import { IncrementalMarkdown } from './markdown/incremental';
+import { safeUrl } from './markdown/urls';
+import type { HostApi } from './vscodeApi';
+
+export interface TurnModel {
+  readonly id: string;
+  readonly question: string;
+  readonly status: TurnStatus;
+  readonly sources: readonly SourceView[];
+  readonly metadata?: MetadataView;
+  readonly mode?: AnswerMode;
+  readonly error?: TurnError;
+  /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
+  readonly answer: string;
+  readonly markdown: IncrementalMarkdown;
+}
+
+export interface Announcement {
+  readonly id: number;
+  readonly text: AnnouncementKind;
+  readonly sources: number;
+  readonly error?: string;
+}
+
+export type AnnouncementKind = 'ready' | 'stopped' | 'cut-off' | 'error';
+
+export interface ChatModel {
+  readonly ready: boolean;
+  readonly locale: Locale;
+  readonly hasToken: boolean;
+  readonly conversationId: string;
+  readonly turns: readonly TurnModel[];
+  readonly draft: string;
+  /** Increases when the host asks for the input to take focus. */
+  readonly focusRequest: number;
+  readonly announcement?: Announcement;
+}
+
+const statuses: ReadonlySet<string> = new Set<TurnStatus>(['pending', 'streaming', 'done', 'stopped', 'cut-off', 'error']);
+const activeStatuses: ReadonlySet<TurnStatus> = new Set<TurnStatus>(['pending', 'streaming']);
+
+export function isActive(turn: TurnModel): boolean {
+  return activeStatuses.has(turn.status);
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+function status(value: unknown, fallback: TurnStatus): TurnStatus {
+  return typeof value === 'string' && statuses.has(value) ? (value as TurnStatus) : fallback;
+}
+
+/** The host already cleans sources; the panel checks again what it is about to show. */
+export function cleanSources(value: unknown): SourceView[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown): SourceView[] => {
+    if (typeof item !== 'object' || item === null) return [];
+    const source = item as Record<string, unknown>;
+    const page = source.page;
+    const cleaned: SourceView = {
+      title: text(source.title),
+      url: safeUrl(text(source.url)),
+      snippet: text(source.snippet),
+      score: finiteNumber(source.score),
+      page: typeof page === 'string' || finiteNumber(page) !== undefined ? (page as string | number) : undefined,
+    };
+    return [cleaned];
+  });
+}
+
+function cleanMetadata(value: unknown): MetadataView | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const metadata = value as Record<string, unknown>;
+  return {
+    model: text(metadata.model),
+    tokens: finiteNumber(metadata.tokens),
+    processingTimeMs: finiteNumber(metadata.processingTimeMs),
+    cached: typeof metadata.cached === 'boolean' ? metadata.cached : undefined,
+  };
+}
+
+function cleanError(value: unknown): TurnError | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const error = value as Record<string, unknown>;
+  const message = text(error.message);
+  return message === undefined ? undefined : { kind: (text(error.kind) ?? 'server') as TurnError['kind'], message };
+}
+
+function toTurnModel(turn: Turn): TurnModel {
+  const answer = text(turn.answer) ?? '';
+  const turnStatus = status(turn.status, 'pending');
+  const markdown = new IncrementalMarkdown(answer);
+  if (!activeStatuses.has(turnStatus)) markdown.finish();
+  return {
+    id: turn.id,
+    question: text(turn.question) ?? '',
+    status: turnStatus,
+    sources: cleanSources(turn.sources),
+    metadata: cleanMetadata(turn.metadata),
+    mode: turn.mode === 'stream' || turn.mode === 'fallback' ? turn.mode : undefined,
+    error: cleanError(turn.error),
+    answer,
+    markdown,
+  };
+}
+
+type Listener = (model: ChatModel) => void;
+type Schedule = (callback: () => void) => void;
+
+export class ChatStore {
+  private current: ChatModel;
+  private queue: HostMessage[] = [];
+  private scheduled = false;
+  private readonly listeners = new Set<Listener>();
+  private announcements = 0;
+
+  constructor(
+    private readonly host: HostApi,
+    initialLocale: Locale,
+    private readonly schedule: Schedule = (callback) => requestAnimationFrame(callback),
+  ) {
+    this.current = {
+      ready: false,
+      locale: initialLocale,
+      hasToken: true,
+      conversationId: '',
+      turns: [],
+      draft: host.getState().draft ?? '',
+      focusRequest: 0,
+    };
+  }
+
+  get model(): ChatModel {
+    return this.current;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** A message event's data from the host: checked, queued, applied on the next frame. Unknown data is dropped. */
+  receive(data: unknown): void {
+    if (!isHostMessage(data)) return;
+    this.queue.push(data);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  /** Applies every queued message, then tells the view once. */
+  flush(): void {
+    this.scheduled = false;
+    const queue = this.queue;
+    this.queue = [];
+    if (queue.length === 0) return;
+    for (const message of queue) this.apply(message);
+    this.notify();
+  }
+
+  // ── user intents ──────────────────────────────────────────────────────────────────────────────────────────
+
+  get busy(): boolean {
+    return this.current.turns.some(isActive);
+  }
+
+  send(): boolean {
+    const question = this.current.draft.trim();
+    if (!question || this.busy) return false;
+    this.host.post({ type: 'ask', text: question });
+    // The question leaves the input now; if the host cannot even start it, the failure puts it back.
+    this.setDraft('');
+    return true;
+  }
+
+  stop(): void {
+    if (this.busy) this.host.post({ type: 'stop' });
+  }
+
+  retry(turnId: string): void {
+    if (!this.busy) this.host.post({ type: 'retry', turnId });
+  }
+
+  newConversation(): void {
+    this.host.post({ type: 'newConversation' });
+  }
+
+  setToken(): void {
+    this.host.post({ type: 'setToken' });
+  }
+
+  copy(value: string): void {
+    this.host.post({ type: 'copy', text: value });
+  }
+
+  insert(value: string, target: InsertTarget): void {
+    this.host.post({ type: 'insert', text: value, target });
+  }
+
+  openLink(url: string): void {
+    const safe = safeUrl(url);
+    if (safe) this.host.post({ type: 'openLink', url: safe });
+  }
+
+  setDraft(draft: string): void {
+    if (draft === this.current.draft) return;
+    this.update({ draft });
+    this.host.setState({ draft });
+    this.notify();
+  }
+
+  // ── host messages ─────────────────────────────────────────────────────────────────────────────────────────
+
+  private apply(message: HostMessage): void {
+    switch (message.type) {
+      case 'state':
+        this.applyState(message.state);
+        return;
+      case 'turnStarted': {
+        const turn = toTurnModel(message.turn);
+        const exists = this.current.turns.some((existing) => existing.id === turn.id);
+        // A retried turn comes back with its old id and starts over in place.
+        const turns = exists ? this.current.turns.map((existing) => (existing.id === turn.id ? turn : existing)) : [...this.current.turns, turn];
+        this.update({ turns });
+        return;
+      }
+      case 'answerStarted':
+        this.updateTurn(message.turnId, (turn) => ({
+          ...turn,
+          status: 'streaming',
+          mode: message.mode === 'fallback' ? 'fallback' : 'stream',
+        }));
+        return;
+      case 'append':
+        this.updateTurn(message.turnId, (turn) => {
+          if (!isActive(turn)) return turn; // text after the end (a late chunk after Stop) is not shown
+          turn.markdown.append(message.text);
+          return { ...turn, status: 'streaming', answer: turn.answer + message.text };
+        });
+        return;
+      case 'sources':
+        this.updateTurn(message.turnId, (turn) => ({ ...turn, sources: cleanSources(message.sources) }));
+        return;
+      case 'turnEnded':
+        this.endTurn(message);
+        return;
+      case 'tokenStatus':
+        this.update({ hasToken: message.hasToken });
+        return;
+      case 'setDraft':
+        this.update({ draft: message.text, focusRequest: this.current.focusRequest + 1 });
+        this.host.setState({ draft: message.text });
+        return;
+      case 'focusInput':
+        this.update({ focusRequest: this.current.focusRequest + 1 });
+        return;
+    }
+  }
+
+  private applyState(state: ChatState): void {
+    const turns = Array.isArray(state.conversation?.turns) ? state.conversation.turns.map(toTurnModel) : [];
+    this.update({
+      ready: true,
+      locale: isLocale(state.locale) ? state.locale : this.current.locale,
+      hasToken: state.hasToken !== false,
+      conversationId: text(state.conversation?.id) ?? '',
+      turns,
+    });
+  }
+
+  private endTurn(message: Extract<HostMessage, { type: 'turnEnded' }>): void {
+    let ended: TurnModel | undefined;
+    this.updateTurn(message.turnId, (turn) => {
+      turn.markdown.finish();
+      ended = {
+        ...turn,
+        status: status(message.status, 'done'),
+        metadata: cleanMetadata(message.metadata) ?? turn.metadata,
+        mode: message.mode === 'stream' || message.mode === 'fallback' ? message.mode : turn.mode,
+        error: cleanError(message.error),
+      };
+      return ended;
+    });
+    if (!ended) return;
+    const isLast = this.current.turns.at(-1)?.id === ended.id;
+    // Sending failed outright: the question goes back into the input, unless the user already typed another.
+    if (ended.status === 'error' && ended.answer === '' && isLast && this.current.draft === '') {
+      this.update({ draft: ended.question });
+      this.host.setState({ draft: ended.question });
+    }
+    const kind: AnnouncementKind = ended.status === 'stopped' || ended.status === 'cut-off' || ended.status === 'error'
+      ? ended.status : 'ready';
+    this.announcements += 1;
+    this.update({
+      announcement: { id: this.announcements, text: kind, sources: ended.sources.length, error: ended.error?.message },
+    });
+  }
+
+  private updateTurn(turnId: string, change: (turn: TurnModel) => TurnModel): void {
+    let changed = false;
+    const turns = this.current.turns.map((turn) => {
+      if (turn.id !== turnId) return turn;
+      const next = change(turn);
+      changed ||= next !== turn;
+      return next;
+    });
+    if (changed) this.update({ turns });
+  }
+
+  private update(change: Partial<ChatModel>): void {
+    this.current = { ...this.current, ...change };
+  }
+
+  private notify(): void {
+    for (const listener of this.listeners) listener(this.current);
+  }
+}
