@@ -2,13 +2,16 @@
 // size limit, sources, and an `end` or an `error`. A resumed or retried stream feeds the same assembler, so a
 // repeated `start` is swallowed and the text length carries over.
 import { CoreError, oneLine, protocolError, redact, simpleError } from './errors.js';
-import type { CoreEvent } from './normalize.js';
+import { plainChunkContent, readStreamEvent, type CoreEvent } from './normalize.js';
+import type { SseMessage } from './sse.js';
 import type { AskEvent, CoreErrorInfo } from './types.js';
 
 export class AnswerAssembler {
   /** Answer text received so far, in UTF-16 code units (what it costs in memory). */
   textLength = 0;
   startSent = false;
+  /** Chunks read since the last flush, given out as one `chunk`: one event per network read, not per SSE event. */
+  #unflushed = '';
 
   constructor(
     private readonly maxAnswerChars: number,
@@ -16,11 +19,34 @@ export class AnswerAssembler {
   ) {}
 
   /**
+   * Reads one SSE message into `out`; returns true when the answer is complete.
+   * @throws CoreError (protocol) when the answer grows over the limit, MalformedDataError for bad JSON.
+   */
+  acceptMessage(message: SseMessage, out: AskEvent[]): boolean {
+    const content = this.startSent ? plainChunkContent(message.data) : undefined;
+    if (content === undefined) return this.accept(readStreamEvent(message.data, message.event), out);
+    this.#append(content);
+    return false;
+  }
+
+  /** Gives out the text collected since the last flush; call it after every network read and before an error. */
+  flush(out: AskEvent[]): void {
+    if (this.#unflushed === '') return;
+    out.push({ type: 'chunk', content: this.#unflushed });
+    this.#unflushed = '';
+  }
+
+  /**
    * Adds one stream event's output to `out`; returns true when the answer is complete.
    * @throws CoreError (protocol) when the answer grows over the limit.
    */
   accept(event: CoreEvent | undefined, out: AskEvent[]): boolean {
     if (event === undefined) return false;
+    if (event.type === 'chunk' && this.startSent) {
+      this.#append(event.content);
+      return false;
+    }
+    this.flush(out);
     if (event.type === 'start') {
       if (!this.startSent) out.push({ type: 'start', mode: 'stream', conversationId: event.conversationId, messageId: event.messageId });
       this.startSent = true;
@@ -32,10 +58,7 @@ export class AnswerAssembler {
     }
     switch (event.type) {
       case 'chunk':
-        if (event.content === '') return false;
-        this.textLength += event.content.length;
-        if (this.textLength > this.maxAnswerChars) throw answerTooLarge(this.maxAnswerChars);
-        out.push(event); // already the AskEvent shape: no second object per chunk on the hot path
+        this.#append(event.content);
         return false;
       case 'sources':
         out.push({ type: 'sources', sources: event.sources });
@@ -47,6 +70,12 @@ export class AnswerAssembler {
         out.push(this.error(simpleError('server', `The core reported an error: ${cleanServerMessage(event.message)}`)));
         return true;
     }
+  }
+
+  #append(content: string): void {
+    this.textLength += content.length;
+    if (this.textLength > this.maxAnswerChars) throw answerTooLarge(this.maxAnswerChars);
+    this.#unflushed += content;
   }
 
   /** The error event that ends this answer; it says whether text had arrived (a cut-off answer). */

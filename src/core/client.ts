@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { AnswerAssembler, answerTooLarge } from './answer.js';
 import { CoreError, fromNetworkError, httpError, protocolError, redact, simpleError, timeoutError } from './errors.js';
 import { createDispatcher, discard, formatBytes, post, readText, retryAfterMs, type Response } from './http.js';
-import { MalformedDataError, readAnswerBody, readStreamEvent } from './normalize.js';
+import { MalformedDataError, readAnswerBody } from './normalize.js';
 import { createSseReader } from './sse.js';
 import type {
   AnswerMode,
@@ -266,7 +266,7 @@ class RagCoreClient implements CoreClient {
             if (message.id !== undefined) state.lastEventId = message.id;
             request.sawEvent();
             try {
-              finished = state.answer.accept(readStreamEvent(message.data, message.event), pending);
+              finished = state.answer.acceptMessage(message, pending);
             } catch (caught) {
               failure = caught instanceof MalformedDataError ? protocolError('an event is not valid JSON') : toCoreError(caught);
             }
@@ -286,6 +286,7 @@ class RagCoreClient implements CoreClient {
         for await (const piece of response.body as AsyncIterable<Uint8Array>) {
           request.pause();
           reader.push(piece);
+          state.answer.flush(pending);
           // Events read before a failure in the same network read are still the core's words: give them first.
           while (pending.length > 0) yield pending.shift() as AskEvent;
           if (failure) throw failure;
@@ -296,6 +297,7 @@ class RagCoreClient implements CoreClient {
         request.rethrow(caught);
       }
       reader.end();
+      state.answer.flush(pending);
       while (pending.length > 0) yield pending.shift() as AskEvent;
       if (failure) throw failure;
       if (finished) return 'done';

@@ -35,16 +35,24 @@ const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
 const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
 
 /**
+ * The content of a chunk written in the exact shape the core writes, `{"type":"chunk","content":"…"}`, when it
+ * needs no unescaping; otherwise undefined, and the caller takes the general path (readStreamEvent), which gives
+ * the same result. Nearly every event of an answer is such a chunk: reading it without JSON.parse or an object
+ * is what keeps the client close to the SSE parser's own speed.
+ */
+export function plainChunkContent(data: string): string | undefined {
+  // One compiled regular expression checks the whole shape; measured, it is cheaper than startsWith plus a
+  // scan of the content on the sliced strings the SSE parser hands out.
+  return PLAIN_CHUNK.test(data) ? data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2) : undefined;
+}
+
+/**
  * Reads one SSE event. The type comes from the JSON `type`, else from the SSE `event:` field.
  * @throws MalformedDataError when `data` is not a JSON object.
  */
 export function readStreamEvent(data: string, eventField: string | undefined): CoreEvent | undefined {
-  // Nearly every event of an answer is a chunk in the one shape the core writes. Reading it without
-  // JSON.parse keeps the client within a few percent of the SSE parser's own speed; anything with an
-  // escape, a quote or another key order takes the general path below, which gives the same result.
-  // One compiled regular expression checks the whole shape: measured, it costs a third of what
-  // startsWith plus a scan of the content costs on the strings the SSE parser hands out.
-  if (PLAIN_CHUNK.test(data)) return { type: 'chunk', content: data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2) };
+  const content = plainChunkContent(data);
+  if (content !== undefined) return { type: 'chunk', content };
 
   const json = parseObject(data);
   const type = typeof json.type === 'string' ? json.type : eventField;

@@ -6,7 +6,6 @@ import { createParser } from 'eventsource-parser';
 import { Agent, request } from 'undici';
 import { createCoreClient, type AskEvent } from '../../src/core';
 import { AnswerAssembler } from '../../src/core/answer';
-import { readStreamEvent } from '../../src/core/normalize';
 import { createSseReader } from '../../src/core/sse';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
 
@@ -48,14 +47,14 @@ function parserAlone(pieces: Uint8Array[]): number {
   return events;
 }
 
-/** What the client runs per network read: decode, parse, read the JSON, assemble the AskEvents. */
+/** What the client runs per network read (the same functions): decode, parse, read the JSON, assemble the AskEvents. */
 function clientPipeline(pieces: Uint8Array[]): number {
   const pending: AskEvent[] = [];
   const answer = new AnswerAssembler(64 << 20, undefined);
   const reader = createSseReader(
     {
       onMessage: (message) => {
-        answer.accept(readStreamEvent(message.data, message.event), pending);
+        answer.acceptMessage(message, pending);
       },
       onOversized: () => {
         throw new Error('oversized');
@@ -65,6 +64,7 @@ function clientPipeline(pieces: Uint8Array[]): number {
   );
   for (const piece of pieces) {
     reader.push(piece);
+    answer.flush(pending);
     // The client hands these to its caller after every read.
     pending.length = 0;
   }
