@@ -121,8 +121,11 @@ export function freePort() {
   });
 }
 
-/** Debian's Chromium and the flags that make it run headless on these machines (shared/design.md). */
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+/**
+ * Debian's Chromium (TEJARAT_CHROMIUM names another build, e.g. /snap/bin/chromium) and the flags that make it run
+ * headless on these machines (shared/design.md).
+ */
+export const CHROMIUM_PATH = process.env.TEJARAT_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -262,6 +265,12 @@ export async function startCodeServer(options = {}) {
       }, 5000);
       await exited;
       clearTimeout(timer);
+    }
+    try {
+      // Anything of its group still alive (an extension host that outlived the server) goes too.
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // The whole group is gone, as it should be.
     }
     // Only what this call created itself: given folders (npm start keeps its profile) stay.
     rmSync(base, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import '../media/webview.css';
 import { App } from './components/App';
 import { isLocale } from './i18n';
+import { warmUpHighlighter } from './markdown/highlight';
 import { ChatStore } from './store';
 import { connectHost } from './vscodeApi';
 
@@ -16,3 +17,4 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => store.recei
 const root = document.getElementById('root');
 if (root) render(<App store={store} />, root);
 host.post({ type: 'ready' });
+warmUpHighlighter();

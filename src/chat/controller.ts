@@ -112,6 +112,10 @@ export class ChatController implements vscode.Disposable {
       }
     }
 
+    // Another question may have started while this one waited for the token: one answer runs at a time.
+    while (this.running) await this.stop();
+    if (this.disposed) return undefined;
+
     const conversation = this.store.current();
     const turn: Turn = { id: newId(), question: query, answer: '', status: 'pending', sources: [] };
     conversation.turns.push(turn);

@@ -15,6 +15,7 @@ export function codeOnly(text: string): string {
 
 export class Inserter implements vscode.Disposable {
   private lastEditor: vscode.TextEditor | undefined = vscode.window.activeTextEditor;
+  private untitledCount = 0;
   private readonly subscription = vscode.window.onDidChangeActiveTextEditor((editor) => {
     if (editor) this.lastEditor = editor;
   });
@@ -36,11 +37,7 @@ export class Inserter implements vscode.Disposable {
   async insert(text: string, target: InsertTarget): Promise<vscode.TextDocument> {
     const content = codeOnly(text);
     const editor = target === 'cursor' ? this.target() : undefined;
-    if (!editor) {
-      const document = await vscode.workspace.openTextDocument({ language: 'markdown', content });
-      await vscode.window.showTextDocument(document, { preview: false });
-      return document;
-    }
+    if (!editor) return this.newDocument(content);
     if (editor.document.isClosed) throw new Error('The editor was closed.');
     const applied = await editor.edit((edit) => {
       for (const selection of editor.selections) edit.replace(selection, content);
@@ -50,6 +47,25 @@ export class Inserter implements vscode.Disposable {
     }
     await vscode.window.showTextDocument(editor.document, { viewColumn: editor.viewColumn, preserveFocus: false });
     return editor.document;
+  }
+
+  /**
+   * A new untitled markdown document with the text. It gets a name of its own (tejarat-answer-N.md) rather than
+   * Untitled-N: VS Code reuses Untitled-N names, and a just-closed document of that name can still be handed back
+   * with its old text.
+   */
+  private async newDocument(content: string): Promise<vscode.TextDocument> {
+    const taken = new Set(vscode.workspace.textDocuments.map((document) => document.uri.toString()));
+    let uri: vscode.Uri;
+    do {
+      this.untitledCount += 1;
+      uri = vscode.Uri.from({ scheme: 'untitled', path: `tejarat-answer-${this.untitledCount}.md` });
+    } while (taken.has(uri.toString()));
+    const document = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(document, { preview: false });
+    await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), content));
+    if (document.languageId !== 'markdown') await vscode.languages.setTextDocumentLanguage(document, 'markdown');
+    return document;
   }
 
   dispose(): void {

@@ -72,18 +72,21 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     panel.onDidDispose(() => visibility.dispose());
   }
 
-  /** Brings the chat to the front: the panel when it is open, else the view. Never waits for the webview. */
-  async reveal(): Promise<void> {
-    if (this.panel) {
+  /**
+   * Brings the chat to the front: the editor panel when it is open (unless the view is asked for), else the view.
+   * Never waits for the webview's page.
+   */
+  async reveal(where: 'any' | 'view' = 'any'): Promise<void> {
+    if (this.panel && where === 'any') {
       this.panel.reveal(undefined, true);
       return;
     }
     await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
   }
 
-  /** How many chat surfaces exist (open, shown or not). For the leak test. */
-  get surfaceCount(): number {
-    return this.surfaces.size;
+  /** Chat surfaces that exist (shown or not), and those whose page loaded and said `ready`. For the tests. */
+  get surfaceCounts(): { open: number; ready: number } {
+    return { open: this.surfaces.size, ready: [...this.surfaces].filter((surface) => surface.ready).length };
   }
 
   private attach(surface: Surface, onDidDispose: vscode.Event<void>, cleanup: () => void): void {

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
@@ -50,6 +50,7 @@ function benchActivation(): void {
       medianActivateMs: round(percentile(runs.map((run) => run.activateMs), 0.5)),
       maxMs: round(Math.max(...totals)),
       budgetMs: 50,
+      loadAverage1m: round(loadavg()[0] ?? 0, 1),
     })}`,
   );
 }
@@ -71,21 +72,32 @@ function recordChunkWrites(): Map<string, number> {
   return written;
 }
 
-/** Installs a MutationObserver in the chat webview that notes when each token first appears in its DOM. */
+/**
+ * Installs a MutationObserver in the chat webview that notes when each token first appears in its DOM. A string,
+ * not a function: tsx would wrap named functions in a `__name` helper that does not exist in the page.
+ */
 async function observeTokens(frame: Frame): Promise<void> {
-  await frame.evaluate(() => {
-    const seen: Record<string, number> = {};
-    const scope = globalThis as unknown as { __tejaratSeen: Record<string, number>; document: { body: unknown } };
-    scope.__tejaratSeen = seen;
-    const note = (): void => {
+  await frame.evaluate(`(() => {
+    const seen = {};
+    const received = {};
+    window.__tejaratSeen = seen;
+    window.__tejaratReceived = received;
+    // When the extension's message carrying a token reached the webview: splits the time into transport and render.
+    window.addEventListener('message', (event) => {
       const now = performance.timeOrigin + performance.now();
-      const body = scope.document.body as { textContent: string | null };
-      for (const match of (body.textContent ?? '').matchAll(/q\d\dt\d\d/g)) if (!(match[0] in seen)) seen[match[0]] = now;
-    };
-    const Observer = (globalThis as unknown as { MutationObserver: new (callback: () => void) => { observe(target: unknown, options: object): void } })
-      .MutationObserver;
-    new Observer(note).observe(scope.document.body, { childList: true, subtree: true, characterData: true });
-  });
+      let text = '';
+      try { text = JSON.stringify(event.data); } catch { return; }
+      for (const match of text.matchAll(/q\\d\\dt\\d\\d/g)) {
+        if (!(match[0] in received)) received[match[0]] = now;
+      }
+    }, true);
+    new MutationObserver(() => {
+      const now = performance.timeOrigin + performance.now();
+      for (const match of (document.body.textContent || '').matchAll(/q\\d\\dt\\d\\d/g)) {
+        if (!(match[0] in seen)) seen[match[0]] = now;
+      }
+    }).observe(document.body, { childList: true, subtree: true, characterData: true });
+  })()`);
 }
 
 async function chatWebviewFrame(page: Page): Promise<Frame> {
@@ -118,9 +130,15 @@ async function benchInCodeServer(): Promise<void> {
   });
   const written = recordChunkWrites();
   const core = await startCoreServer({});
+  // The extension host asks here when it may start (/observer) and whether the webview's timings were read
+  // (/latency-collected, after it reported /latency-done): the webview goes away when its bench ends.
   let observerReady = false;
+  let latencyDone = false;
+  let latencyCollected = false;
   const control = createServer((request, response) => {
-    response.statusCode = request.url === '/observer' && observerReady ? 200 : 503;
+    if (request.url === '/latency-done') latencyDone = true;
+    const ok = request.url === '/latency-done' || (request.url === '/observer' && observerReady) || (request.url === '/latency-collected' && latencyCollected);
+    response.statusCode = ok ? 200 : 503;
     response.end();
   });
   await new Promise<void>((listening) => control.listen(0, '127.0.0.1', listening));
@@ -149,7 +167,8 @@ async function benchInCodeServer(): Promise<void> {
     });
     const remote = (path: string): string => `vscode-remote://127.0.0.1:${codeServer.port}${path}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(REPO_ROOT)],
+      // TEJARAT_BENCH_EXTENSION: measure another build of the extension (a folder with package.json and dist/).
+      ['extensionDevelopmentPath', remote(process.env.TEJARAT_BENCH_EXTENSION ?? REPO_ROOT)],
       ['extensionTestsPath', remote(hostBundle)],
     ];
     await page.goto(`${codeServer.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
@@ -158,14 +177,32 @@ async function benchInCodeServer(): Promise<void> {
     await observeTokens(frame);
     observerReady = true;
     const deadline = Date.now() + 10 * 60_000;
-    while (exitCode === undefined && Date.now() < deadline) await new Promise((wake) => setTimeout(wake, 250));
+    let seen: Record<string, number> = {};
+    let received: Record<string, number> = {};
+    while (exitCode === undefined && Date.now() < deadline) {
+      if (latencyDone && !latencyCollected) {
+        type Timings = { __tejaratSeen: Record<string, number>; __tejaratReceived: Record<string, number> };
+        seen = await frame.evaluate(() => (globalThis as unknown as Timings).__tejaratSeen);
+        received = await frame.evaluate(() => (globalThis as unknown as Timings).__tejaratReceived);
+        latencyCollected = true;
+      }
+      await new Promise((wake) => setTimeout(wake, 100));
+    }
     if (exitCode !== 0) throw new Error(`the extension host bench exited ${exitCode ?? '(timeout)'}\n${codeServer.output().slice(-3000)}`);
-
-    const seen = await frame.evaluate(() => (globalThis as unknown as { __tejaratSeen: Record<string, number> }).__tejaratSeen);
     const latencies: number[] = [];
+    const firstTokens: number[] = [];
+    const transport: number[] = [];
+    const render: number[] = [];
     for (const [token, at] of written) {
       const shown = seen[token];
-      if (shown !== undefined) latencies.push(shown - at);
+      if (shown === undefined) continue;
+      latencies.push(shown - at);
+      if (token.endsWith('t01')) firstTokens.push(shown - at);
+      const arrived = received[token];
+      if (arrived !== undefined) {
+        transport.push(arrived - at);
+        render.push(shown - arrived);
+      }
     }
     const expected = LATENCY_QUESTIONS * TOKENS_PER_ANSWER;
     console.log(
@@ -176,7 +213,15 @@ async function benchInCodeServer(): Promise<void> {
         p50Ms: round(percentile(latencies, 0.5)),
         p95Ms: round(percentile(latencies, 0.95)),
         maxMs: round(Math.max(...latencies)),
+        firstChunkP50Ms: round(percentile(firstTokens, 0.5)),
+        // Split at the webview's `message` event: core → extension host → workbench → webview, then → DOM.
+        toWebviewMessageP50Ms: round(percentile(transport, 0.5)),
+        toWebviewMessageP95Ms: round(percentile(transport, 0.95)),
+        messageToDomP50Ms: round(percentile(render, 0.5)),
+        messageToDomP95Ms: round(percentile(render, 0.95)),
         budgetP95Ms: 50,
+        // Two cores shared with other work: read the numbers with the machine's load next to them.
+        loadAverage1m: round(loadavg()[0] ?? 0, 1),
       })}`,
     );
     const host = JSON.parse(readFileSync(resultsFile, 'utf8')) as HostResults;
@@ -190,8 +235,17 @@ async function benchInCodeServer(): Promise<void> {
         socketsBefore: host.leak.socketsBefore,
         socketsAfter: host.leak.socketsAfter,
         budgetHeapGrowthMB: 10,
+        loadAverage1m: round(loadavg()[0] ?? 0, 1),
       })}`,
     );
+    // Per question (median / max ms): shows whether slow tokens cluster in some answers (stalls) or spread evenly.
+    const perQuestion: string[] = [];
+    for (let question = 1; question <= LATENCY_QUESTIONS; question += 1) {
+      const prefix = `q${String(question).padStart(2, '0')}t`;
+      const values = [...written].filter(([token]) => token.startsWith(prefix) && seen[token] !== undefined).map(([token, at]) => (seen[token] ?? at) - at);
+      perQuestion.push(`${Math.round(percentile(values, 0.5))}/${Math.round(Math.max(...values))}`);
+    }
+    console.log(`latency per question (median/max ms): ${perQuestion.join(' ')}`);
     if (latencies.length < expected) console.log(`note: ${expected - latencies.length} tokens were never seen in the webview`);
   } finally {
     await browser.close();

@@ -5,6 +5,7 @@ import {
   answerInputBox,
   chatFrame,
   computedDirection,
+  countChatText,
   editorText,
   expectedAnswer,
   openSession,
@@ -12,6 +13,7 @@ import {
   runCommand,
   screenshot,
   waitForChatText,
+  waitForChatTextCount,
   type Session,
 } from './workbench';
 
@@ -26,10 +28,11 @@ async function screenshotOnFailure(context: Mocha.Context, session: Session | un
   }
 }
 
-/** Opens an empty untitled editor that Insert can write into, with the cursor in it. */
-async function newEditor(session: Session): Promise<void> {
+/** Opens an empty untitled editor that Insert can write into, with the cursor in it; returns how many tabs are open. */
+async function newEditor(session: Session): Promise<number> {
   await runCommand(session.page, 'File: New Untitled Text File');
   await session.page.locator('.editor-group-container.active .monaco-editor').first().waitFor();
+  return session.page.locator('.tabs-container .tab').count();
 }
 
 /** Palette → Ask Tejarat → the question; answers the token prompt when the extension asks for one. */
@@ -39,14 +42,19 @@ async function ask(session: Session, question: string, token?: string): Promise<
   if (token !== undefined) await answerInputBox(session.page, token, { password: true });
 }
 
-/** Clicks Insert on the latest answer in the chat. */
+/** Clicks "Insert at cursor" on the latest answer in the chat. */
 async function insertLatestAnswer(session: Session): Promise<void> {
-  await chatFrame(session.page).getByRole('button', { name: /^insert/i }).last().click();
+  await chatFrame(session.page).getByRole('button', { name: /^insert at cursor/i }).last().click();
 }
 
-async function assertInserted(session: Session, sentence: string): Promise<void> {
+/**
+ * The answer went into the editor the user was writing in, not into a new document: still as many tabs as before
+ * (an untitled editor's tab then shows its new first line instead of "Untitled-1").
+ */
+async function assertInserted(session: Session, sentence: string, tabsBefore: number): Promise<void> {
   await session.page.locator('.editor-group-container.active .view-lines', { hasText: sentence.slice(0, 30) }).first().waitFor({ timeout: 15_000 });
   assert.ok((await editorText(session.page)).includes(sentence), `the editor shows "${sentence}"`);
+  assert.equal(await session.page.locator('.tabs-container .tab').count(), tabsBefore, 'no new document was opened');
 }
 
 describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
@@ -68,7 +76,7 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
     const answer = await expectedAnswer(session.core, ENGLISH_QUESTION);
     const first = plainSentence(answer, 0);
     const last = plainSentence(answer, 2);
-    await newEditor(session);
+    const editor = await newEditor(session);
     await ask(session, ENGLISH_QUESTION, session.core.token ?? '');
 
     // While it streams, the start of the answer is visible before its later part.
@@ -81,7 +89,7 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
     await screenshot(session.page, 'streaming-answer');
 
     await insertLatestAnswer(session);
-    await assertInserted(session, first);
+    await assertInserted(session, first, editor);
     await screenshot(session.page, 'streaming-inserted');
   });
 
@@ -96,8 +104,12 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
 
   it('401 → Set Access Token → the kept question is answered', async function () {
     await runCommand(session.page, 'Tejarat: Sign Out');
-    const answer = await expectedAnswer(session.core, ENGLISH_QUESTION.replace('set', 'change'));
-    await ask(session, ENGLISH_QUESTION.replace('set', 'change'), 'not-the-right-token');
+    const question = ENGLISH_QUESTION.replace('set', 'change');
+    const answer = await expectedAnswer(session.core, question);
+    // Its last sentence may already be in the chat from an earlier answer: the new answer adds one more.
+    const last = plainSentence(answer, 2);
+    const before = await countChatText(session.page, last);
+    await ask(session, question, 'not-the-right-token');
 
     const action = session.page.locator('.notification-toast').getByRole('button', { name: 'Set Access Token' });
     await action.first().waitFor({ timeout: 30_000 });
@@ -105,7 +117,11 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
     await action.first().click();
     await answerInputBox(session.page, session.core.token ?? '', { password: true });
 
-    await waitForChatText(session.page, plainSentence(answer, 1));
+    await waitForChatTextCount(session.page, last, before + 1);
+    // The same question went again, now with the new token; the user did not type it twice.
+    const request = session.core.lastRequest;
+    assert.equal((request?.body as { query?: string } | undefined)?.query, question);
+    assert.equal(request?.headers.authorization, `Bearer ${session.core.token ?? ''}`);
     await screenshot(session.page, 'unauthorized-then-answered');
   });
 });
@@ -128,14 +144,14 @@ describe('Tejarat Chat in VS Code (code-server), core without streaming (--no-st
   it('falls back to the normal request: the answer shows and Insert puts it in the editor', async function () {
     const answer = await expectedAnswer(session.core, ENGLISH_QUESTION);
     const first = plainSentence(answer, 0);
-    await newEditor(session);
+    const editor = await newEditor(session);
     await ask(session, ENGLISH_QUESTION, session.core.token ?? '');
     await waitForChatText(session.page, plainSentence(answer, 2));
     assert.equal(session.core.stats.query, 1, 'the answer came from the normal endpoint');
     await screenshot(session.page, 'fallback-answer');
 
     await insertLatestAnswer(session);
-    await assertInserted(session, first);
+    await assertInserted(session, first, editor);
     await screenshot(session.page, 'fallback-inserted');
   });
 });

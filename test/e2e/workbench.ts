@@ -143,6 +143,20 @@ export async function waitForChatText(page: Page, text: string, timeout = 30_000
   return element;
 }
 
+/** How many visible elements of the chat hold `text` (an earlier answer may say the same). */
+export async function countChatText(page: Page, text: string): Promise<number> {
+  return chatFrame(page).getByText(text, { exact: false }).filter({ visible: true }).count();
+}
+
+/** Waits until at least `count` visible elements of the chat hold `text`: a new answer that repeats an earlier one. */
+export async function waitForChatTextCount(page: Page, text: string, count: number, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while ((await countChatText(page, text).catch(() => 0)) < count) {
+    if (Date.now() > deadline) throw new Error(`the chat never showed "${text}" ${count} times`);
+    await page.waitForTimeout(100);
+  }
+}
+
 /** The text of the active editor's visible lines, as the user reads it (Monaco renders spaces as U+00A0). */
 export async function editorText(page: Page): Promise<string> {
   const lines = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();

@@ -57,19 +57,20 @@ describe('direction in the panel (Chromium)', function () {
     await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'React در این پروژه چیست؟') }, { type: 'append', turnId: 't1', text: answer },
       { type: 'turnEnded', turnId: 't1', status: 'done' });
     const directions = await view.page.evaluate(() => {
-      const style = (selector: string) => {
-        const element = document.querySelector(selector);
+      // Finished blocks sit in groups (div.md-group), so blocks are found by order, not as direct children.
+      const style = (selector: string, index = 0) => {
+        const element = document.querySelectorAll(selector)[index];
         if (!element) throw new Error(`missing ${selector}`);
         const computed = getComputedStyle(element);
         return `${computed.direction}/${computed.unicodeBidi}`;
       };
       return {
-        persian: style('.markdown > p:nth-of-type(1)'),
-        english: style('.markdown > p:nth-of-type(2)'),
-        list: style('.markdown > ul'),
+        persian: style('.markdown p', 0),
+        english: style('.markdown p', 1),
+        list: style('.markdown ul'),
         code: style('.markdown .code-block pre'),
         inlineCode: style('.markdown ul code'),
-        quote: style('.markdown > blockquote'),
+        quote: style('.markdown blockquote'),
         table: style('.markdown table'),
         question: style('.question-text'),
       };
@@ -84,7 +85,7 @@ describe('direction in the panel (Chromium)', function () {
     assert.equal(directions.question.split('/')[0], 'rtl');
     // Right to left is also where the text sits: the Persian paragraph's first word (React) is at its right end.
     const geometry = await view.page.evaluate(() => {
-      const paragraph = document.querySelector('.markdown > p') as HTMLElement;
+      const paragraph = document.querySelector('.markdown p') as HTMLElement;
       const range = document.createRange();
       const text = paragraph.firstChild as Text;
       range.setStart(text, 0);
@@ -102,7 +103,7 @@ describe('direction in the panel (Chromium)', function () {
       await document.fonts.load('16px Vazirmatn', 'سلام');
       return {
         loaded: [...document.fonts].filter((face) => face.family.includes('Vazirmatn')).map((face) => face.status),
-        family: getComputedStyle(document.querySelector('.markdown > p') as Element).fontFamily,
+        family: getComputedStyle(document.querySelector('.markdown p') as Element).fontFamily,
       };
     });
     assert.ok(fonts.loaded.includes('loaded'), `Vazirmatn loaded: ${fonts.loaded.join()}`);

@@ -59,7 +59,7 @@ describe('security (Chromium)', function () {
 
     // Open every source list, hover and click everything that looks clickable.
     for (const summary of await view.page.locator('details.sources summary').all()) await summary.click();
-    for (const target of await view.page.locator('.markdown > *, .source').all()) {
+    for (const target of await view.page.locator('.markdown p, .markdown li, .markdown td, .markdown pre, .source').all()) {
       await target.hover({ force: true, timeout: 500 }).catch(() => undefined);
     }
     for (const link of await view.page.locator('.markdown a, .source a, .link-removed, .image-link').all()) {

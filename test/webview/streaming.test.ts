@@ -53,7 +53,7 @@ describe('streaming (Chromium)', function () {
     }, pieces);
     await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
     await view.page.waitForSelector('article.turn-done');
-    const paragraphs = await view.page.$$eval('article[data-turn-id="t1"] .markdown > p', (nodes) => nodes.map((node) => node.textContent ?? ''));
+    const paragraphs = await view.page.$$eval('article[data-turn-id="t1"] .markdown p', (nodes) => nodes.map((node) => node.textContent ?? ''));
     assert.equal(paragraphs.length, 180);
     assert.equal(paragraphs.join('\n\n'), answer);
   });
@@ -81,6 +81,18 @@ describe('streaming (Chromium)', function () {
     await view.send({ type: 'append', turnId: 't1', text: 'ld**' }, { type: 'turnEnded', turnId: 't1', status: 'done' });
     assert.equal(await view.page.locator('article .caret').count(), 0);
     assert.equal(await view.page.locator('article .markdown p strong').textContent(), 'world');
+  });
+
+  it('highlights a code block once its fence closes, not while it grows', async function () {
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') },
+      { type: 'append', turnId: 't1', text: 'Code:\n\n```typescript\nconst answer: number = 42;\nfunction ask() {' });
+    const code = view.page.locator('article .code-block code');
+    assert.equal(await code.locator('span[class^="hljs-"]').count(), 0, 'an open fence is plain text');
+    assert.match(await code.innerText(), /const answer: number = 42;/);
+    await view.send({ type: 'append', turnId: 't1', text: '}\n```\n\nAfter' });
+    assert.ok(await code.locator('.hljs-keyword').count() >= 2, 'the closed fence is highlighted while the answer still streams');
+    assert.equal(await code.innerText(), 'const answer: number = 42;\nfunction ask() {}');
+    assert.equal(await view.page.locator('article .code-block .code-language').innerText(), 'typescript');
   });
 
   it('updates the DOM at most once per animation frame however fast chunks arrive', async function () {

@@ -61,7 +61,8 @@ export function App({ store }: { store: ChatStore }) {
   const busy = model.turns.some(isActive);
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape' && store.busy) {
+      // Esc while an input method composes only cancels the composition.
+      if (event.key === 'Escape' && !event.isComposing && store.busy) {
         event.preventDefault();
         store.stop();
       }
@@ -76,7 +77,6 @@ export function App({ store }: { store: ChatStore }) {
   }, [model.locale, fallback]);
 
   const { scroller, onScroll } = useStickToBottom(model.turns);
-  const lastTurnId = model.turns.at(-1)?.id;
 
   return (
     <MarkdownEnvContext.Provider value={env}>
@@ -88,13 +88,12 @@ export function App({ store }: { store: ChatStore }) {
             <Icon name="add" />
           </button>
         </header>
-        <main class="conversation" ref={scroller} onScroll={onScroll} aria-label={t('conversationLabel')}>
+        <main class={busy ? 'conversation streaming' : 'conversation'} ref={scroller} onScroll={onScroll} aria-label={t('conversationLabel')}>
           {model.turns.length === 0 ? (
             <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
           ) : (
             model.turns.map((turn) => (
-              <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions}
-                canRetry={!busy && turn.id === lastTurnId} />
+              <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy} />
             ))
           )}
         </main>

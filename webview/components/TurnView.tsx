@@ -22,7 +22,7 @@ interface Props {
   t: Translate;
   fallback: Direction;
   actions: TurnActions;
-  /** Retry is offered only when nothing else is running. */
+  /** Retry (of a stopped, cut-off or failed answer) is offered only when nothing else is running. */
   canRetry: boolean;
 }
 

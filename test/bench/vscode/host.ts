@@ -91,6 +91,8 @@ export async function run(): Promise<void> {
     api.setScenario(`answer=${encodeURIComponent(answer)},pace=20,chunk-chars=7`);
     await askAndWait(api, `latency question ${question}`);
   }
+  await fetch(`${config.controlUrl}/latency-done`);
+  await waitForControl(`${config.controlUrl}/latency-collected`);
   await vscode.commands.executeCommand('tejarat.newConversation');
 
   const gc = fullGc();

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { LIMITS } from '../../../src/chat/conversationStore';
 import type { TejaratTestApi } from '../../../src/extension';
 import type { RunningCoreServer } from '../../core-server/server';
-import { answering, ask, startCore, stopCore } from './helpers';
+import { answering, ask, startCore, stopCore, waitFor } from './helpers';
 
 suite('Conversations', () => {
   let core: RunningCoreServer;
@@ -56,8 +56,13 @@ suite('Conversations', () => {
 
     // The list is newest first, so the first (preselected) item is the conversation just left.
     const picked = vscode.commands.executeCommand<string | undefined>('tejarat.showHistory');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    let settled = false;
+    void picked.then(() => (settled = true));
+    // There is no event for "the quick pick is on screen": accept until it has been.
+    await waitFor('the history list to take the pick', async () => {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled;
+    });
     assert.equal(await picked, wanted);
     const state = await api.state();
     assert.equal(state.conversation.id, wanted);

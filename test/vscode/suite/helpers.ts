@@ -71,10 +71,20 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
   }
 }
 
-/** An untitled document with this text, shown in an editor with the cursor at [line, character]. */
+let documents = 0;
+
+/**
+ * A new untitled document with this text, shown in an editor. Named uniquely: VS Code reuses Untitled-N names and
+ * may hand back a just-closed document of that name with its old text.
+ */
 export async function editorWith(text: string, language = 'plaintext'): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language, content: text });
-  return vscode.window.showTextDocument(document, { preview: false });
+  documents += 1;
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `tejarat-test-${Date.now()}-${documents}.txt` });
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), language);
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
+  assert.equal(editor.document.getText(), text);
+  return editor;
 }
 
 /** The `answer=TEXT` scenario of the local core: it answers exactly this text (chunked like any answer). */
@@ -87,11 +97,5 @@ export async function closeAllEditors(): Promise<void> {
   const open = (): number => vscode.window.tabGroups.all.reduce((count, group) => count + group.tabs.length, 0);
   for (let guard = 0; open() > 0 && guard < 100; guard++) {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
-  // VS Code reuses the name Untitled-1 for the next new document; until the closed one has left the extension
-  // host, openTextDocument would hand back the old document, text and all.
-  const deadline = Date.now() + 3000;
-  while (vscode.workspace.textDocuments.some((document) => document.isUntitled && !document.isClosed) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -59,14 +59,24 @@ suite('Stop, cancel and leaks', () => {
   test('closing the chat panel stops the answer', async () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('tejarat.openChatInEditor');
-    assert.equal(api.surfaceCount() >= 1, true);
+    assert.ok(api.surfaces().open >= 1);
     const { pending } = await slowAnswer();
     await closeAllEditors();
     const turn = await pending;
     assert.equal(turn?.status, 'stopped');
   });
 
-  test('hiding and showing the chat loses nothing', async () => {
+  test('the chat view and the editor panel load their page and both show the conversation', async () => {
+    await vscode.commands.executeCommand('tejarat.openChat');
+    await waitFor('the chat view to load and say ready', () => api.surfaces().ready >= 1);
+    await vscode.commands.executeCommand('tejarat.openChatInEditor');
+    await waitFor('the chat panel to load and say ready', () => api.surfaces().ready >= 2);
+    assert.equal(api.surfaces().open, 2);
+    await closeAllEditors();
+    await waitFor('the panel to be gone', () => api.surfaces().open === 1);
+  });
+
+  test('the conversation survives closing and reopening the chat view', async () => {
     api.setScenario(answering('kept while hidden'));
     await ask('anything');
     await vscode.commands.executeCommand('tejarat.openChat');

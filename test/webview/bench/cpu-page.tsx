@@ -6,7 +6,11 @@ import { render } from 'preact';
 import { marked } from 'marked';
 import { translator } from '../../../webview/i18n';
 import { IncrementalMarkdown } from '../../../webview/markdown/incremental';
+import { highlightCode } from '../../../webview/markdown/highlight';
 import { FullMarkdownView, MarkdownEnvContext, MarkdownView, type MarkdownEnv } from '../../../webview/markdown/render';
+
+// Both renderers start with compiled grammars, as the panel does after its idle warm-up.
+for (const language of ['typescript', 'javascript', 'python', 'bash', 'json']) highlightCode(`warm ${language}`, language);
 
 const env: MarkdownEnv = {
   fallback: 'ltr',

@@ -1,0 +1,35 @@
+// What the chat webview asks the extension host to do. The webview is untrusted input: the message was already
+// shape-checked (isWebviewMessage); here links are limited to http(s).
+import * as vscode from 'vscode';
+import type { Intent } from '../parts';
+import type { ChatController } from './controller';
+import type { InsertTarget } from '../messages';
+
+export function createIntentHandler(
+  controller: ChatController,
+  insert: (text: string, target: InsertTarget) => Promise<vscode.TextDocument>,
+): (message: Intent) => Promise<unknown> {
+  return async (message) => {
+    switch (message.type) {
+      case 'ask':
+        return controller.ask({ query: message.text });
+      case 'stop':
+        return controller.stop();
+      case 'retry':
+        return controller.retry(message.turnId);
+      case 'newConversation':
+        return controller.newConversation();
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage(vscode.l10n.t('Copied to the clipboard.'), 2000);
+        return undefined;
+      case 'insert':
+        return insert(message.text, message.target);
+      case 'openLink':
+        if (!/^https?:\/\//i.test(message.url)) return false;
+        return vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+      case 'setToken':
+        return vscode.commands.executeCommand('tejarat.setToken');
+    }
+  };
+}

@@ -1,0 +1,102 @@
+// The commands of the palette, menus and keybinding. Handlers return their result (the finished turn, the
+// inserted document, the check summary), which keybindings ignore and tests assert on.
+import * as vscode from 'vscode';
+import { checkConnection, type CheckResult } from './chat/checkConnection';
+import { showHistory } from './chat/history';
+import type { InsertTarget, Turn } from './messages';
+import type { Parts } from './parts';
+
+export function registerCommands(parts: Parts): vscode.Disposable[] {
+  const { controller, views, tokens, statusBar, log } = parts;
+  const showChat = (): void => {
+    // Not awaited: a slow view never delays the question.
+    views.reveal().then(undefined, (error: unknown) => log.warn(`Showing the chat failed: ${String(error)}`));
+  };
+  const askAndShow = (query: string, userText?: string): Promise<Turn | undefined> => {
+    showChat();
+    return controller.ask({ query, ...(userText ? { userText } : {}) });
+  };
+
+  const handlers: Record<string, (...args: never[]) => unknown> = {
+    'tejarat.ask': async (question?: string) => {
+      const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Ask Tejarat'),
+        prompt: vscode.l10n.t('Ask a question in Persian or English'),
+        ignoreFocusOut: true,
+      });
+      return text?.trim() ? askAndShow(text) : undefined;
+    },
+
+    'tejarat.askAboutSelection': async (question?: string) => {
+      const editor = vscode.window.activeTextEditor;
+      const selection = editor?.document.getText(editor.selection) ?? '';
+      if (!editor || selection.trim() === '') {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Select some text in an editor first, then ask about it.'));
+        return undefined;
+      }
+      const text = typeof question === 'string' ? question : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Ask Tejarat About Selection'),
+        prompt: vscode.l10n.t('What do you want to know about the selected text?'),
+        ignoreFocusOut: true,
+      });
+      return text?.trim() ? askAndShow(withSelection(text, editor.document, selection), text) : undefined;
+    },
+
+    'tejarat.openChat': () => views.reveal('view'),
+    'tejarat.openChatInEditor': () => views.openPanel(),
+    'tejarat.newConversation': async () => {
+      await controller.newConversation();
+      showChat();
+    },
+    'tejarat.stop': () => controller.stop(),
+
+    'tejarat.insertLastAnswer': async (target?: InsertTarget) => {
+      const answer = controller.lastAnswer();
+      if (answer === undefined) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('There is no answer to insert yet.'));
+        return undefined;
+      }
+      return parts.insert(answer, target === 'newDocument' ? 'newDocument' : 'cursor');
+    },
+
+    'tejarat.setToken': async () => (await tokens.prompt()) !== undefined,
+
+    'tejarat.signOut': async () => {
+      await controller.stop();
+      await tokens.clear();
+      void vscode.window.showInformationMessage(vscode.l10n.t('Signed out: the access token was removed from this machine.'));
+    },
+
+    'tejarat.checkConnection': async (): Promise<CheckResult> => {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Checking the Tejarat connection…') },
+        async () => checkConnection(parts.clients, (await tokens.get()) !== undefined, log),
+      );
+      statusBar.update({ offline: result.report ? !result.report.reachable : false });
+      const setToken = vscode.l10n.t('Set Access Token');
+      const showLog = vscode.l10n.t('Show Log');
+      const needsToken = result.report?.reachable === true && result.report.tokenAccepted !== true;
+      const show = result.ok ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+      // Not awaited: a notification's promise settles only when the user dismisses it.
+      void show(result.lines.join(' '), ...(needsToken ? [setToken] : []), showLog).then((choice) => {
+        if (choice === setToken) void vscode.commands.executeCommand('tejarat.setToken');
+        if (choice === showLog) log.show();
+      });
+      return result;
+    },
+
+    'tejarat.showLog': () => log.show(),
+    'tejarat.showHistory': () => showHistory(parts.store, controller),
+  };
+  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
+}
+
+/** The question with the selection as context: file name, language and the selected text. */
+export function withSelection(question: string, document: vscode.TextDocument, selection: string): string {
+  const name = document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri);
+  // A fence longer than any backtick run inside, so the selection cannot close it.
+  const longestRun = Math.max(0, ...(selection.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  // Not localized: this is read by the core's model, not by the user.
+  return `${question.trim()}\n\nFile: ${name} (${document.languageId})\n${fence}${document.languageId}\n${selection}\n${fence}`;
+}

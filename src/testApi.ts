@@ -1,0 +1,51 @@
+// The test API: returned from activate() only in development and test mode, never for installed users.
+// The integration suite drives the extension with it where no real UI gesture is possible (a password box, a
+// click inside the webview); test/vscode/README.md lists what each call is for.
+import type { Conversation } from './chat/conversationStore';
+import { ConversationStore } from './chat/conversationStore';
+import type { ChatState, ConversationView, WebviewMessage } from './messages';
+import type { Parts } from './parts';
+import type { StatusKind } from './statusBar';
+
+export interface TejaratTestApi {
+  /** Stores (or with undefined, deletes) the token through the same SecretStorage path as Set Access Token. */
+  setToken(token: string | undefined): Promise<void>;
+  /** Sets the local core's `x-tejarat-scenario` header for the next questions (undefined: none). */
+  setScenario(scenario: string | undefined): void;
+  state(): Promise<ChatState>;
+  /** The open conversation now, without the token lookup `state()` does. */
+  conversation(): ConversationView;
+  lastAnswer(): string | undefined;
+  busy(): boolean;
+  statusBar(): { kind: StatusKind; text: string };
+  /** Handles a message as if the chat webview had sent it; resolves when its effect is done. */
+  receive(message: WebviewMessage): Promise<unknown>;
+  /** The conversations as a fresh store reads them from workspaceState, as after a window reload. */
+  storedConversations(): readonly Conversation[];
+  openConversation(id: string): Promise<boolean>;
+  deleteConversation(id: string): Promise<void>;
+  /** Chat surfaces (view, panel) that exist, and those whose page loaded and sent `ready`. */
+  surfaces(): { open: number; ready: number };
+}
+
+
+export function createTestApi(parts: Parts): TejaratTestApi {
+  const { controller, tokens, clients, statusBar, views, context } = parts;
+  return {
+    setToken: async (token) => {
+      if (token === undefined) await tokens.clear();
+      else await tokens.set(token);
+    },
+    setScenario: (scenario) => clients.setExtraHeaders(scenario ? { 'x-tejarat-scenario': scenario } : {}),
+    state: () => controller.state(),
+    conversation: () => controller.conversation(),
+    lastAnswer: () => controller.lastAnswer(),
+    busy: () => controller.busy,
+    statusBar: () => ({ kind: statusBar.kind, text: statusBar.text }),
+    receive: (message) => (message.type === 'ready' ? Promise.resolve() : parts.handleIntent(message)),
+    storedConversations: () => new ConversationStore(context.workspaceState).list(),
+    openConversation: (id) => controller.openConversation(id),
+    deleteConversation: (id) => controller.deleteConversation(id),
+    surfaces: () => views.surfaceCounts,
+  };
+}

@@ -1,0 +1,88 @@
+// The extension's pure decisions, checked inside VS Code (they read vscode.l10n and settings types):
+// which core URLs are allowed, when the proxy is used, the answer language, code-only inserts, the status bar.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { codeOnly } from '../../../src/chat/insert';
+import { checkCoreUrl, isMostlyPersian, proxyFor, questionLanguage, readSettings, type TejaratSettings } from '../../../src/config';
+import { statusKind } from '../../../src/statusBar';
+import type { TejaratTestApi } from '../../../src/extension';
+import type { RunningCoreServer } from '../../core-server/server';
+import { ask, setSetting, startCore, stopCore } from './helpers';
+
+suite('Decisions', () => {
+  test('core URLs: https and loopback http pass; other http only when allowed; other schemes never', () => {
+    const allowed = (url: string, insecure = false): boolean => checkCoreUrl(url, insecure).ok;
+    assert.equal(allowed('https://core.tejarat.chat'), true);
+    assert.equal(allowed('http://127.0.0.1:8787'), true);
+    assert.equal(allowed('http://localhost:8787/base'), true);
+    assert.equal(allowed('http://[::1]:8787'), true);
+    assert.equal(allowed('http://core.tejarat.chat'), false);
+    assert.equal(allowed('http://10.0.0.5'), false);
+    assert.equal(allowed('http://localhost.evil.example'), false);
+    assert.equal(allowed('http://core.tejarat.chat', true), true);
+    assert.equal(allowed('ftp://core.tejarat.chat', true), false);
+    assert.equal(allowed('not a url'), false);
+  });
+
+  test('the proxy: tejarat.proxy, else http.proxy; never for http.noProxy hosts or loopback', () => {
+    const settings = (change: Partial<TejaratSettings>): TejaratSettings => ({ ...readSettings(), proxy: '', httpProxy: '', noProxy: [], ...change });
+    assert.equal(proxyFor(settings({}), 'core.tejarat.chat'), undefined, 'no setting: the environment decides');
+    assert.equal(proxyFor(settings({ httpProxy: 'http://vs:1' }), 'core.tejarat.chat'), 'http://vs:1');
+    assert.equal(proxyFor(settings({ httpProxy: 'http://vs:1', proxy: 'http://own:2' }), 'core.tejarat.chat'), 'http://own:2');
+    assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['.tejarat.chat'] }), 'core.tejarat.chat'), undefined);
+    assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['other.example'] }), 'core.tejarat.chat'), 'http://own:2');
+    assert.equal(proxyFor(settings({ proxy: 'http://own:2' }), '127.0.0.1'), undefined);
+  });
+
+  test('language auto: Persian by the question\'s letters, else the display language', () => {
+    assert.equal(isMostlyPersian('چطور توکن را تنظیم کنم؟'), true);
+    assert.equal(isMostlyPersian('React یک کتابخانه‌ی جاوااسکریپت است؟'), true);
+    assert.equal(isMostlyPersian('How do I use the تجارت chat?'), false);
+    assert.equal(questionLanguage('سلام', 'auto', 'en'), 'fa');
+    assert.equal(questionLanguage('hello', 'auto', 'de-CH'), 'de');
+    assert.equal(questionLanguage('hello', 'auto', 'fa'), 'fa');
+    assert.equal(questionLanguage('سلام', 'en', 'fa'), 'en');
+  });
+
+  test('code-only insert: exactly one fenced block becomes its code; anything else stays whole', () => {
+    assert.equal(codeOnly('```ts\nconst a = 1;\n```'), 'const a = 1;');
+    assert.equal(codeOnly('\n~~~\nplain\n~~~\n'), 'plain');
+    assert.equal(codeOnly('````md\n```js\nx\n```\n````'), '```js\nx\n```');
+    assert.equal(codeOnly('```a\n1\n```\ntext\n```b\n2\n```'), '```a\n1\n```\ntext\n```b\n2\n```');
+    assert.equal(codeOnly('Use `npm start`.'), 'Use `npm start`.');
+  });
+
+  test('the status bar shows what matters most', () => {
+    const base = { hasToken: true, busy: false, offline: false, streaming: 'active' as const };
+    assert.equal(statusKind(base), 'idle');
+    assert.equal(statusKind({ ...base, streaming: 'fallback' }), 'fallback');
+    assert.equal(statusKind({ ...base, offline: true, streaming: 'fallback' }), 'offline');
+    assert.equal(statusKind({ ...base, hasToken: false, offline: true }), 'noToken');
+    assert.equal(statusKind({ ...base, hasToken: false, busy: true }), 'streaming');
+  });
+});
+
+suite('CA file setting', () => {
+  let core: RunningCoreServer;
+  let api: TejaratTestApi;
+
+  suiteSetup(async () => {
+    ({ core, api } = await startCore());
+  });
+  suiteTeardown(() => stopCore(core));
+
+  test('an unreadable tejarat.caFile is reported as a settings problem, not a network one', async () => {
+    await setSetting('tejarat.caFile', '/nonexistent/corporate-ca.pem');
+    try {
+      const turn = await ask('anything');
+      assert.equal(turn.status, 'error');
+      assert.equal(turn.error?.kind, 'config');
+      assert.match(turn.error?.message ?? '', /corporate-ca\.pem/);
+    } finally {
+      await setSetting('tejarat.caFile', undefined);
+    }
+    assert.equal((await ask('anything')).status, 'done');
+    assert.ok(api.lastAnswer());
+    assert.equal(vscode.workspace.getConfiguration('tejarat').get('caFile'), '');
+  });
+});
