@@ -32,6 +32,8 @@ type JsonObject = Record<string, unknown>;
 /** A chunk in the exact shape the core writes, whose content needs no unescaping. */
 // eslint-disable-next-line no-control-regex -- a raw control character makes the JSON invalid: leave it to JSON.parse
 const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
+// eslint-disable-next-line no-control-regex -- as above
+const ESCAPED_CHUNK = /^\{"type":"chunk","content":("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")\}$/;
 const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
 
 /**
@@ -43,7 +45,10 @@ const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
 export function plainChunkContent(data: string): string | undefined {
   // One compiled regular expression checks the whole shape; measured, it is cheaper than startsWith plus a
   // scan of the content on the sliced strings the SSE parser hands out.
-  return PLAIN_CHUNK.test(data) ? data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2) : undefined;
+  if (PLAIN_CHUNK.test(data)) return data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2);
+  // Text with a newline or a quote: only the string literal goes through JSON.parse, not a whole object.
+  const literal = ESCAPED_CHUNK.exec(data)?.[1];
+  return literal === undefined ? undefined : (JSON.parse(literal) as string);
 }
 
 /**

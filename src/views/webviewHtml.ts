@@ -42,8 +42,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function renderWebviewHtml(options: WebviewHtmlOptions): string {
   const { cspSource, scriptUri, styleUri, fontUri, nonce, locale, dir } = options;
   if (!/^[A-Za-z0-9+/=_-]{16,}$/.test(nonce)) throw new Error('The webview nonce must be at least 16 base64 or hex characters.');
-  // The CSP source is a list of origins; a quote or semicolon in it would let it rewrite the policy.
-  if (/[;'"\n\r,]/.test(cspSource)) throw new Error('Unexpected character in the webview CSP source.');
+  // A semicolon or comma in the CSP source would let it add a directive, a double quote end the attribute.
+  // VS Code's own value has quoted keywords and spaces ("'self' https://*.vscode-cdn.net"), which are fine.
+  if (/[;,"\n\r]/.test(cspSource)) throw new Error('Unexpected character in the webview CSP source.');
   const preload = fontUri && locale === 'fa'
     ? `\n    <link rel="preload" href="${attribute(fontUri)}" as="font" type="font/woff2" crossorigin>`
     : '';

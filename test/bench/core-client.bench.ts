@@ -2,11 +2,13 @@
 //  1. throughput of the client's SSE reading and normalizing vs eventsource-parser alone, on the same 5 MB;
 //  2. time to the first chunk through the client vs a bare undici request, median of 50 runs each;
 //  3. requests the stream endpoint receives for 20 questions while the core does not stream.
-import { createParser } from 'eventsource-parser';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import { Agent, request } from 'undici';
-import { createCoreClient, type AskEvent } from '../../src/core';
-import { AnswerAssembler } from '../../src/core/answer';
-import { createSseReader } from '../../src/core/sse';
+import { createCoreClient } from '../../src/core';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
 
 const median = (values: number[]): number => {
@@ -38,66 +40,31 @@ async function recordStream(server: RunningCoreServer, size: number): Promise<Ui
   return pieces;
 }
 
-/** eventsource-parser on its own, decoding the bytes the way its README asks callers to. */
-function parserAlone(pieces: Uint8Array[]): number {
-  const decoder = new TextDecoder();
-  let events = 0;
-  const parser = createParser({ onEvent: () => void events++ });
-  for (const piece of pieces) parser.feed(decoder.decode(piece, { stream: true }));
-  return events;
-}
-
-/** What the client runs per network read (the same functions): decode, parse, read the JSON, assemble the AskEvents. */
-function clientPipeline(pieces: Uint8Array[]): number {
-  const pending: AskEvent[] = [];
-  const answer = new AnswerAssembler(64 << 20, undefined);
-  const reader = createSseReader(
-    {
-      onMessage: (message) => {
-        answer.acceptMessage(message, pending);
-      },
-      onOversized: () => {
-        throw new Error('oversized');
-      },
-    },
-    1 << 20,
-  );
-  for (const piece of pieces) {
-    reader.push(piece);
-    answer.flush(pending);
-    // The client hands these to its caller after every read.
-    pending.length = 0;
-  }
-  reader.end();
-  return answer.textLength;
-}
-
 async function throughput(server: RunningCoreServer): Promise<void> {
   const pieces = await recordStream(server, 5_000_000);
   const bytes = pieces.reduce((total, piece) => total + piece.length, 0);
+  const directory = mkdtempSync(join(tmpdir(), 'tejarat-bench-'));
+  const recording = join(directory, 'stream.sse');
+  writeFileSync(recording, Buffer.concat(pieces));
+  // Bundled by esbuild as dist/extension.js and dist/cli.js bundle the client: under tsx every call across
+  // modules would go through a getter, a cost the shipped bundles do not have.
+  const runner = join(directory, 'pipeline.js');
+  buildSync({ entryPoints: ['test/bench/core-client/pipeline.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: runner, logLevel: 'warning' });
+  const measure = (mode: string): number => {
+    const output = execFileSync(process.execPath, [runner, mode, recording], { encoding: 'utf8' });
+    return (JSON.parse(output) as { msPerPass: number }).msPerPass;
+  };
   const baseline: number[] = [];
   const client: number[] = [];
-  // CPU time of this process, not wall time: on a shared machine other processes' load lengthens wall
-  // time at random but does not add to our CPU time. Each sample is 4 passes to rise above the timer's grain.
-  const cpuMs = (run: (pieces: Uint8Array[]) => number): number => {
-    const before = process.cpuUsage();
-    for (let pass = 0; pass < 4; pass++) run(pieces);
-    const spent = process.cpuUsage(before);
-    return (spent.user + spent.system) / 1000 / 4;
-  };
-  for (let round = 0; round < 25; round++) {
-    // Alternate which goes first so neither always runs on a warmer JIT or a quieter moment.
-    if (round % 2 === 0) {
-      baseline.push(cpuMs(parserAlone));
-      client.push(cpuMs(clientPipeline));
-    } else {
-      client.push(cpuMs(clientPipeline));
-      baseline.push(cpuMs(parserAlone));
-    }
+  // Each side in its own process (no shared JIT or heap), alternating, so a busy moment hits both sides.
+  for (let round = 0; round < 7; round++) {
+    baseline.push(measure('parser'));
+    client.push(measure('client'));
   }
+  rmSync(directory, { recursive: true, force: true });
   const mbps = (ms: number): number => bytes / 1e6 / (ms / 1000);
   report({
-    metric: 'client throughput vs eventsource-parser (5 MB recorded stream, 64 KiB reads, CPU time, median of 25)',
+    metric: 'client throughput vs eventsource-parser (5 MB recorded stream, 64 KiB reads, CPU time, 7 alternating processes each)',
     bytes,
     eventsourceParserMBps: round(mbps(median(baseline)), 1),
     clientMBps: round(mbps(median(client)), 1),

@@ -37,6 +37,9 @@ describe('webview HTML', function () {
     assert.ok(html.includes('src="https://x/&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"'));
     assert.throws(() => renderWebviewHtml({ ...base, nonce: 'short', locale: 'en', dir: 'ltr' }));
     assert.throws(() => renderWebviewHtml({ ...base, cspSource: "https://a; script-src 'unsafe-inline'", locale: 'en', dir: 'ltr' }));
+    // VS Code 1.100's real value: quoted keywords and spaces are fine.
+    const real = renderWebviewHtml({ ...base, cspSource: "'self' https://*.vscode-cdn.net", locale: 'en', dir: 'ltr' });
+    assert.ok(real.includes('style-src &#39;self&#39; https://*.vscode-cdn.net;'));
   });
 });
 
