@@ -20,6 +20,7 @@ export function run(command, args, { env = {} } = {}) {
     keep(child.stderr, process.stderr);
     child.on('error', (error) => resolve({ code: 127, output: String(error) }));
     child.on('close', (code, signal) =>
+      // eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
       resolve({ code: code ?? (signal ? 128 : 1), output: output.replace(/\u001b\[[0-9;]*m/g, '') }),
     );
   });

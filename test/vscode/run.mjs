@@ -103,6 +103,8 @@ async function runSuite() {
 /** The Playwright specs, each against its own code-server with the packaged extension installed. */
 async function runEndToEnd() {
   console.log('\n--- end-to-end (Playwright, code-server with tejarat-chat.vsix)');
+  // Screenshots of this run only: a stale failed-*.png from an earlier run would mislead.
+  rmSync(join(ROOT, 'test-results', 'e2e'), { recursive: true, force: true });
   const args = ['mocha', '--config', 'test/e2e/.mocharc.json', ...(flags.grep ? ['--grep', flags.grep] : [])];
   const { code, output } = await run('npx', args, { env: { TEJARAT_VSIX: VSIX } });
   const count = (pattern) => Number(output.match(pattern)?.[1] ?? 0);

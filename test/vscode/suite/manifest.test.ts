@@ -58,9 +58,9 @@ suite('Manifest and localization', () => {
     assert.ok(manifest.contributes.commands.every((command) => command.category === '%command.category%'));
   });
 
-  test('activation events stay minimal: never `*`', () => {
+  test('activates only on its own commands and views (implicit since VS Code 1.74), never `*` or at startup', () => {
     const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
-    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
+    assert.deepEqual(manifest.activationEvents, []);
   });
 
   test('package.nls.fa.json translates every manifest string', () => {
