@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { renderWebviewHtml } from '../../src/views/webviewHtml';
+import { chunk } from '../webview/fixtures';
 
 const root = process.cwd();
 const origin = 'https://tejarat-webview.test';
@@ -67,20 +68,6 @@ function longAnswer(targetBytes: number): string {
     bytes += Buffer.byteLength(block) + 2;
   }
   return blocks.join('\n\n') + '\n';
-}
-
-function split(text: string, count: number): string[] {
-  const next = random(7);
-  const cuts = new Set<number>();
-  while (cuts.size < count - 1) cuts.add(1 + Math.floor(next() * (text.length - 1)));
-  const sorted = [...cuts].sort((a, b) => a - b);
-  const pieces: string[] = [];
-  let start = 0;
-  for (const cut of [...sorted, text.length]) {
-    pieces.push(text.slice(start, cut));
-    start = cut;
-  }
-  return pieces;
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -159,7 +146,7 @@ async function main(): Promise<void> {
   const driverScript = await readFile(join(benchDir, 'driver.js'), 'utf8');
 
   const answer = longAnswer(500 * 1024);
-  const chunks = split(answer, 5000);
+  const chunks = chunk(answer, 5000, 7);
   const answerBytes = Buffer.byteLength(answer);
 
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs, headless: true });

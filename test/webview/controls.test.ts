@@ -2,26 +2,14 @@
 // partial text kept, the draft kept on failure and across hide, New conversation, the answer and code actions,
 // sources, the details line, the empty state and the live region.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { sourcesEn, state, turn } from './fixtures';
-import { launchChromium, WebviewPage } from './harness';
+import { useWebviewPage, type WebviewPage } from './harness';
 
 describe('controls (Chromium)', function () {
-  let browser: Browser;
   let view: WebviewPage;
-
-  before(async function () {
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-  });
-  beforeEach(async function () {
-    view = await WebviewPage.open(browser);
+  useWebviewPage(async (opened) => {
+    view = opened;
     await view.send(state([]));
-  });
-  afterEach(async function () {
-    await view?.close();
   });
 
   const input = () => view.page.locator('.composer-input');

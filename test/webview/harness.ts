@@ -24,6 +24,29 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }
 
+/**
+ * Registers mocha hooks for a suite: one Chromium for the suite, a fresh test page for every test, handed to
+ * `onOpen` (which may also send the page its first state).
+ */
+export function useWebviewPage(onOpen: (view: WebviewPage) => void | Promise<void>): void {
+  let browser: Browser | undefined;
+  let view: WebviewPage | undefined;
+  before(async function () {
+    browser = await launchChromium();
+  });
+  after(async function () {
+    await browser?.close();
+  });
+  beforeEach(async function () {
+    if (!browser) throw new Error('Chromium did not start');
+    view = await WebviewPage.open(browser);
+    await onOpen(view);
+  });
+  afterEach(async function () {
+    await view?.close();
+  });
+}
+
 export interface OpenOptions {
   locale?: Locale;
   theme?: ThemeName;

@@ -2,9 +2,8 @@
 // HTML (with its CSP) in Chromium; the page counts script runs (`window.__pwned`), network requests, and CSP
 // violations (a request the CSP blocks never reaches the network, so it is counted there).
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { chunk, state, turn, xssAnswer, xssSources } from './fixtures';
-import { launchChromium, WebviewPage } from './harness';
+import { useWebviewPage, type WebviewPage } from './harness';
 
 const forbiddenElements = 'script, img, svg, iframe, object, embed, video, audio, style, link, meta, form, frame, base, source, picture, math';
 
@@ -23,20 +22,9 @@ async function domFindings(view: WebviewPage) {
 }
 
 describe('security (Chromium)', function () {
-  let browser: Browser;
   let view: WebviewPage;
-
-  before(async function () {
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-  });
-  beforeEach(async function () {
-    view = await WebviewPage.open(browser);
-  });
-  afterEach(async function () {
-    await view?.close();
+  useWebviewPage((opened) => {
+    view = opened;
   });
 
   it('the detectors work: a planted image is reported as a CSP violation', async function () {

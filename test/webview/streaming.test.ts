@@ -1,9 +1,8 @@
 // Streaming in real Chromium: many small appends render exactly the final answer, the same DOM as the whole
 // answer rendered at once, and at most one DOM update per animation frame.
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
 import { chunk, richAnswerEn, richAnswerFa, state, turn } from './fixtures';
-import { launchChromium, WebviewPage } from './harness';
+import { useWebviewPage, type WebviewPage } from './harness';
 
 const sentencesEn = [
   'The core answers in pieces, and each piece is appended to the end of the answer',
@@ -27,20 +26,9 @@ function plainAnswer(paragraphs: number): string {
 }
 
 describe('streaming (Chromium)', function () {
-  let browser: Browser;
   let view: WebviewPage;
-
-  before(async function () {
-    browser = await launchChromium();
-  });
-  after(async function () {
-    await browser?.close();
-  });
-  beforeEach(async function () {
-    view = await WebviewPage.open(browser);
-  });
-  afterEach(async function () {
-    await view?.close();
+  useWebviewPage((opened) => {
+    view = opened;
   });
 
   it('renders exactly the final text after 2,000 streamed chunks', async function () {
