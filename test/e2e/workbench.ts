@@ -80,10 +80,13 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
   }
 }
 
-/** Waits until the workbench is up and the extension contributed its status bar item (it activates on startup). */
+/**
+ * Waits until the workbench is up and shows the extension's activity-bar entry. That entry comes from the manifest:
+ * the extension itself activates only when one of its commands or views is used.
+ */
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  await page.locator('.statusbar-item[id^="tejarat."], .statusbar-item[id*="tejarat"]').first().waitFor({ timeout: 60_000 });
+  await page.locator('.activitybar .action-item a[aria-label^="Tejarat Chat"], .activitybar .action-item[aria-label^="Tejarat Chat"]').first().waitFor({ timeout: 60_000 });
 }
 
 /** Runs a command from the palette by its title as a user sees it, e.g. "Tejarat: Ask Tejarat". */
@@ -208,13 +211,22 @@ export function plainSentence(answer: string, index = 0): string {
   return line.length > 60 ? line.slice(0, 60) : line;
 }
 
-/** The computed CSS `direction` of an element in the page ('ltr' or 'rtl'). */
-export async function computedDirection(element: Locator): Promise<string> {
-  return element.evaluate((node) => {
-    // This runs in the browser; the project compiles without the DOM library, hence the narrow local type.
-    const view = node.ownerDocument.defaultView as unknown as { getComputedStyle(target: unknown): { direction: string } };
-    return view.getComputedStyle(node).direction;
-  });
+/**
+ * The computed CSS `direction` of an element in the page ('ltr' or 'rtl'). While an answer streams, its growing last
+ * block is replaced on every update, and a replaced node has no computed style: ask again until the locator finds
+ * one that is in the page.
+ */
+export async function computedDirection(element: Locator, timeout = 10_000): Promise<string> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const direction = await element.evaluate((node) => {
+      // This runs in the browser; the project compiles without the DOM library, hence the narrow local type.
+      const view = node.ownerDocument.defaultView as unknown as { getComputedStyle(target: unknown): { direction: string } };
+      return node.isConnected ? view.getComputedStyle(node).direction : '';
+    });
+    if (direction !== '' || Date.now() > deadline) return direction;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 function escapeRegExp(text: string): string {
