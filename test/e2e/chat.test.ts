@@ -1,6 +1,8 @@
 // End to end, as a user does it: the packaged .vsix installed in code-server (VS Code 1.100.3) in headless
 // Chromium, talking to the local RAG Core. Screenshots go to test-results/e2e/.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   answerInputBox,
   chatFrame,
@@ -57,11 +59,18 @@ async function assertInserted(session: Session, sentence: string, tabsBefore: nu
   assert.equal(await session.page.locator('.tabs-container .tab').count(), tabsBefore, 'no new document was opened');
 }
 
+function filesUnder(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
 describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
   let session: Session;
 
   before(async function () {
-    session = await openSession({ core: { paceMs: 25 } });
+    // A token no answer or page could hold by chance, so finding it anywhere means it leaked.
+    session = await openSession({ core: { paceMs: 25, token: 'e2e-secret-5f1c9a7d3b' } });
   });
 
   afterEach(async function () {
@@ -123,6 +132,24 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
     assert.equal((request?.body as { query?: string } | undefined)?.query, question);
     assert.equal(request?.headers.authorization, `Bearer ${session.core.token ?? ''}`);
     await screenshot(session.page, 'unauthorized-then-answered');
+  });
+
+  it('the token never reaches the webview, the settings, the logs or any file VS Code wrote', async function () {
+    const token = session.core.token ?? '';
+    assert.ok(token.length > 10);
+    const question = 'How does streaming work?';
+    const answer = await expectedAnswer(session.core, question);
+    await ask(session, question, token);
+    await waitForChatText(session.page, plainSentence(answer, 0));
+    const webviews = session.page.frames().filter((frame) => /vscode-webview|webview/i.test(frame.url()));
+    assert.ok(webviews.length >= 2, 'the chat webview frames are open');
+    for (const frame of webviews) assert.ok(!(await frame.content()).includes(token), `webview frame ${frame.url()} holds the token`);
+    // SecretStorage's own database is the one place the token may be; every other file is checked.
+    const files = filesUnder(session.codeServer.userDataDir).filter((file) => !/\.vscdb/.test(file));
+    const log = files.find((file) => file.endsWith('Tejarat Chat.log'));
+    assert.ok(log && /POST \/api\/v1\/query\/stream/.test(readFileSync(log, 'utf8')), `the extension's log is among the files checked (${files.length} files)`);
+    assert.deepEqual(files.filter((file) => readFileSync(file).includes(token)), []);
+    assert.ok(!session.codeServer.output().includes(token), 'code-server output holds the token');
   });
 });
 
