@@ -179,23 +179,17 @@ class RagCoreClient implements CoreClient {
     } catch {
       token = undefined;
     }
-    const body = JSON.stringify({ query: 'ping', language: this.#options.language });
+    const question = { body: JSON.stringify({ query: 'ping', language: this.#options.language }), token };
+    // Headers answer "reachable, token accepted, streaming?"; the rest of an answer is not read.
     const attempt = async (path: string, accept: string): Promise<{ response: Response; ms: number }> => {
+      const request = this.#open(options.signal);
       const t0 = Date.now();
-      const controller = new AbortController();
-      const relay = (): void => controller.abort();
-      options.signal?.addEventListener('abort', relay, { once: true });
-      const timer = setTimeout(() => controller.abort(), this.#timeouts.connectMs);
       try {
-        const response = await post(this.#url(path), { dispatcher: this.#dispatcher, headers: this.#headers(token, accept, {}), body, signal: controller.signal });
-        // Headers are the answer to "reachable, token accepted, streaming?"; the rest of an answer is not needed.
+        const response = await request.send(path, accept, question, {});
         discard(response.body);
         return { response, ms: Date.now() - t0 };
-      } catch (caught) {
-        throw controller.signal.aborted && !options.signal?.aborted ? timeoutError('connect', this.#base.origin) : this.#classify(caught, options.signal);
       } finally {
-        clearTimeout(timer);
-        options.signal?.removeEventListener('abort', relay);
+        request.close();
       }
     };
     try {
@@ -361,15 +355,15 @@ class RagCoreClient implements CoreClient {
     };
     const { connectMs, firstEventMs, idleMs } = this.#timeouts;
     return {
-      send: async (path, accept, state, extra) => {
+      send: async (path, accept, question, extra) => {
         schedule('connect', connectMs);
         const t0 = Date.now();
         try {
           const url = this.#url(path);
           const response = await post(url, {
             dispatcher: this.#dispatcher,
-            headers: this.#headers(state.token, accept, extra),
-            body: state.body,
+            headers: this.#headers(question.token, accept, extra),
+            body: question.body,
             signal: controller.signal,
           });
           this.#log('info', `POST ${url.pathname} → ${response.statusCode} ${contentType(response)} in ${Date.now() - t0} ms`);
@@ -490,7 +484,7 @@ class RagCoreClient implements CoreClient {
 }
 
 interface OpenRequest {
-  send(path: string, accept: string, state: AskState, extra: Record<string, string>): Promise<Response>;
+  send(path: string, accept: string, question: Pick<AskState, 'body' | 'token'>, extra: Record<string, string>): Promise<Response>;
   readBody(response: Response, maxBytes: number): Promise<string>;
   expectFirstEvent(): void;
   sawEvent(): void;
