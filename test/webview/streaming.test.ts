@@ -46,6 +46,36 @@ describe('streaming (Chromium)', function () {
     assert.equal(paragraphs.join('\n\n'), answer);
   });
 
+  it('follows the growing answer to the bottom, and leaves the reader alone once they scroll up', async function () {
+    const pieces = chunk(plainAnswer(120), 600, 3);
+    const appendAll = (batch: string[]) =>
+      view.page.evaluate((batch) => {
+        for (const text of batch) window.postMessage({ type: 'append', turnId: 't1', text }, '*');
+      }, batch);
+    const scroll = () =>
+      view.page.$eval('main.conversation', (element) => ({ top: element.scrollTop, height: element.scrollHeight, client: element.clientHeight }));
+    const atBottom = async () => {
+      const { top, height, client } = await scroll();
+      return height - top - client < 2;
+    };
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'A long answer') });
+    await appendAll(pieces.slice(0, 300));
+    await view.page.waitForFunction(() => {
+      const element = document.querySelector('main.conversation');
+      return element !== null && element.scrollHeight > element.clientHeight * 3;
+    });
+    await view.page.waitForTimeout(100);
+    assert.ok(await atBottom(), 'at the bottom while the answer grows');
+
+    await view.page.$eval('main.conversation', (element) => element.scrollTo({ top: 100 }));
+    await view.page.waitForTimeout(100);
+    await appendAll(pieces.slice(300));
+    await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
+    await view.page.waitForSelector('article.turn-done');
+    await view.page.waitForTimeout(100);
+    assert.equal((await scroll()).top, 100, 'the reader who scrolled up stays where they are');
+  });
+
   it('builds the same DOM from 2,000 chunks of rich markdown as from the whole answer at once', async function () {
     const answer = [richAnswerEn, richAnswerFa, richAnswerEn, richAnswerFa, richAnswerEn].join('\n');
     const pieces = chunk(answer, 2000, 11);

@@ -23,9 +23,17 @@ function announcementText(announcement: Announcement | undefined, t: Translate):
   }
 }
 
-/** Follows the end of the conversation while the reader is there; leaves them alone once they scroll up. */
-function useStickToBottom(dependency: unknown) {
+/**
+ * Follows the end of the conversation while the reader is there; leaves them alone once they scroll up.
+ *
+ * The scroll happens in a ResizeObserver callback, which Chromium runs after the frame's layout: reading
+ * `scrollHeight` there is free. Doing it in a layout effect right after the DOM update (as before) forced a
+ * synchronous layout of the whole growing answer inside the animation frame callback, and a second layout followed
+ * in the frame's own lifecycle. The content's height also changes only when a line wraps, not on every chunk.
+ */
+function useStickToBottom(hasContent: boolean) {
   const scroller = useRef<HTMLElement>(null);
+  const content = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
   const onScroll = () => {
     const element = scroller.current;
@@ -33,9 +41,18 @@ function useStickToBottom(dependency: unknown) {
   };
   useLayoutEffect(() => {
     const element = scroller.current;
-    if (element && stick.current) element.scrollTop = element.scrollHeight;
-  }, [dependency]);
-  return { scroller, onScroll };
+    const inner = content.current;
+    if (!element || !inner) return undefined;
+    const follow = () => {
+      if (stick.current) element.scrollTop = element.scrollHeight;
+    };
+    const observer = new ResizeObserver(follow);
+    observer.observe(inner);
+    // The viewport shrinking (a taller input, a banner) also moves the end out of view.
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [hasContent]);
+  return { scroller, content, onScroll };
 }
 
 export function App({ store }: { store: ChatStore }) {
@@ -76,7 +93,7 @@ export function App({ store }: { store: ChatStore }) {
     document.documentElement.dir = fallback;
   }, [model.locale, fallback]);
 
-  const { scroller, onScroll } = useStickToBottom(model.turns);
+  const { scroller, content, onScroll } = useStickToBottom(model.turns.length > 0);
 
   return (
     <MarkdownEnvContext.Provider value={env}>
@@ -92,9 +109,11 @@ export function App({ store }: { store: ChatStore }) {
           {model.turns.length === 0 ? (
             <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
           ) : (
-            model.turns.map((turn) => (
-              <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy} />
-            ))
+            <div class="turns" ref={content}>
+              {model.turns.map((turn) => (
+                <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy} />
+              ))}
+            </div>
           )}
         </main>
         {!model.hasToken && model.turns.length > 0 && (
