@@ -139,7 +139,10 @@ describe('Tejarat Chat in VS Code (code-server), streaming core', function () {
     assert.ok(token.length > 10);
     const question = 'How does streaming work?';
     const answer = await expectedAnswer(session.core, question);
-    await ask(session, question, token);
+    // Typed into the real password box, whatever an earlier test left in SecretStorage.
+    await runCommand(session.page, 'Tejarat: Set Access Token');
+    await answerInputBox(session.page, token, { password: true });
+    await ask(session, question);
     await waitForChatText(session.page, plainSentence(answer, 0));
     const webviews = session.page.frames().filter((frame) => /vscode-webview|webview/i.test(frame.url()));
     assert.ok(webviews.length >= 2, 'the chat webview frames are open');
