@@ -3,29 +3,21 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { LIMITS } from '../../../src/chat/conversationStore';
-import type { TejaratTestApi } from '../../../src/extension';
-import type { RunningCoreServer } from '../../core-server/server';
-import { answering, ask, startCore, stopCore, waitFor } from './helpers';
+import { answering, ask, useCore, waitFor } from './helpers';
 
 suite('Conversations', () => {
-  let core: RunningCoreServer;
-  let api: TejaratTestApi;
-
-  suiteSetup(async () => {
-    ({ core, api } = await startCore());
-  });
-  suiteTeardown(() => stopCore(core));
+  const env = useCore();
 
   test('conversations are stored as a reload reads them, and the history reopens and deletes them', async () => {
-    const first = (await api.state()).conversation.id;
+    const first = (await env.api.state()).conversation.id;
     await ask('What is Tejarat Chat?');
     await ask('How do I insert an answer?');
     await vscode.commands.executeCommand('tejarat.newConversation');
-    const second = (await api.state()).conversation.id;
+    const second = (await env.api.state()).conversation.id;
     assert.notEqual(second, first);
     await ask('Where is the log?');
 
-    const stored = api.storedConversations();
+    const stored = env.api.storedConversations();
     const storedFirst = stored.find((conversation) => conversation.id === first);
     const storedSecond = stored.find((conversation) => conversation.id === second);
     assert.deepEqual(storedFirst?.turns.map((turn) => turn.question), ['What is Tejarat Chat?', 'How do I insert an answer?']);
@@ -34,25 +26,25 @@ suite('Conversations', () => {
     assert.deepEqual(storedSecond?.turns.map((turn) => turn.question), ['Where is the log?']);
     assert.equal(stored[0]?.id, second, 'newest first');
 
-    assert.equal(await api.openConversation(first), true);
-    const reopened = await api.state();
+    assert.equal(await env.api.openConversation(first), true);
+    const reopened = await env.api.state();
     assert.equal(reopened.conversation.id, first);
     assert.equal(reopened.conversation.turns.length, 2);
     // A follow-up in a reopened conversation continues the core's conversation.
     await ask('And how do I copy it?');
-    assert.equal((core.lastRequest?.body as { conversation_id?: string }).conversation_id, storedFirst.coreConversationId);
+    assert.equal((env.core.lastRequest?.body as { conversation_id?: string }).conversation_id, storedFirst.coreConversationId);
 
-    await api.deleteConversation(second);
-    assert.equal(api.storedConversations().some((conversation) => conversation.id === second), false);
-    assert.equal((await api.state()).conversation.id, first, 'deleting another conversation keeps the open one');
+    await env.api.deleteConversation(second);
+    assert.equal(env.api.storedConversations().some((conversation) => conversation.id === second), false);
+    assert.equal((await env.api.state()).conversation.id, first, 'deleting another conversation keeps the open one');
   });
 
   test('Show Conversation History reopens the conversation picked in the list', async () => {
     await vscode.commands.executeCommand('tejarat.newConversation');
     await ask('What is the status bar for?');
-    const wanted = (await api.state()).conversation.id;
+    const wanted = (await env.api.state()).conversation.id;
     await vscode.commands.executeCommand('tejarat.newConversation');
-    assert.notEqual((await api.state()).conversation.id, wanted);
+    assert.notEqual((await env.api.state()).conversation.id, wanted);
 
     // The list is newest first, so the first (preselected) item is the conversation just left.
     const picked = vscode.commands.executeCommand<string | undefined>('tejarat.showHistory');
@@ -64,29 +56,29 @@ suite('Conversations', () => {
       return settled;
     });
     assert.equal(await picked, wanted);
-    const state = await api.state();
+    const state = await env.api.state();
     assert.equal(state.conversation.id, wanted);
     assert.equal(state.conversation.turns[0]?.question, 'What is the status bar for?');
   });
 
   test('an empty new conversation is not stored', async () => {
-    const before = api.storedConversations().length;
+    const before = env.api.storedConversations().length;
     await vscode.commands.executeCommand('tejarat.newConversation');
     await vscode.commands.executeCommand('tejarat.newConversation');
-    assert.equal(api.storedConversations().length, before);
+    assert.equal(env.api.storedConversations().length, before);
   });
 
   test(`the store keeps at most ${LIMITS.conversations} conversations, dropping the oldest`, async () => {
-    api.setScenario(answering('ok'));
+    env.api.setScenario(answering('ok'));
     try {
       for (let index = 0; index < LIMITS.conversations + 3; index++) {
         await vscode.commands.executeCommand('tejarat.newConversation');
         await ask(`question number ${index}`);
       }
     } finally {
-      api.setScenario(undefined);
+      env.api.setScenario(undefined);
     }
-    const stored = api.storedConversations();
+    const stored = env.api.storedConversations();
     assert.equal(stored.length, LIMITS.conversations);
     assert.equal(stored[0]?.title, `question number ${LIMITS.conversations + 2}`);
     assert.equal(stored.some((conversation) => conversation.title === 'question number 2'), false);

@@ -46,6 +46,33 @@ export async function startCore(options: CoreServerOptions = {}): Promise<{ core
   return { core, api };
 }
 
+/**
+ * The state every suite starts from, as mocha hooks: a local core started before the suite's first test, stopped
+ * (with every editor closed) after its last. Read `core` and `api` inside tests, not at suite definition.
+ */
+export function useCore(options: CoreServerOptions = {}): { readonly core: RunningCoreServer; readonly api: TejaratTestApi } {
+  let running: { core: RunningCoreServer; api: TejaratTestApi } | undefined;
+  suiteSetup(async () => {
+    running = await startCore(options);
+  });
+  suiteTeardown(async () => {
+    await closeAllEditors();
+    await stopCore(running?.core);
+  });
+  const started = (): { core: RunningCoreServer; api: TejaratTestApi } => {
+    if (!running) throw new Error('the local core starts in suiteSetup');
+    return running;
+  };
+  return {
+    get core() {
+      return started().core;
+    },
+    get api() {
+      return started().api;
+    },
+  };
+}
+
 export async function stopCore(core: RunningCoreServer | undefined): Promise<void> {
   const api = await testApi();
   api.setScenario(undefined);

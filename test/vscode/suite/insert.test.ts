@@ -2,29 +2,18 @@
 // as bare code, and the clipboard.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TejaratTestApi } from '../../../src/extension';
-import type { RunningCoreServer } from '../../core-server/server';
-import { answering, ask, closeAllEditors, editorWith, startCore, stopCore, waitFor } from './helpers';
+import { answering, ask, closeAllEditors, editorWith, useCore, waitFor } from './helpers';
 
 function tabs(): string {
   return vscode.window.tabGroups.all.map((group) => group.tabs.map((tab) => tab.label).join(', ')).join(' | ');
 }
 
 suite('Insert and copy', () => {
-  let core: RunningCoreServer;
-  let api: TejaratTestApi;
-
-  suiteSetup(async () => {
-    ({ core, api } = await startCore());
-  });
-  suiteTeardown(async () => {
-    await closeAllEditors();
-    await stopCore(core);
-  });
+  const env = useCore();
   teardown(() => closeAllEditors());
 
   test('Insert Last Answer puts the answer at the cursor', async () => {
-    api.setScenario(answering('the **answer**'));
+    env.api.setScenario(answering('the **answer**'));
     await ask('anything');
     const editor = await editorWith('before  after\nsecond line');
     editor.selection = new vscode.Selection(0, 7, 0, 7);
@@ -33,7 +22,7 @@ suite('Insert and copy', () => {
   });
 
   test('Insert Last Answer replaces the selection', async () => {
-    api.setScenario(answering('42'));
+    env.api.setScenario(answering('42'));
     await ask('what is the answer?');
     const editor = await editorWith('const answer = TODO;');
     editor.selection = new vscode.Selection(0, 15, 0, 19);
@@ -42,7 +31,7 @@ suite('Insert and copy', () => {
   });
 
   test('the answer goes into the last editor even after the chat panel took the focus', async () => {
-    api.setScenario(answering('from the panel'));
+    env.api.setScenario(answering('from the panel'));
     await ask('anything');
     const editor = await editorWith('x');
     editor.selection = new vscode.Selection(0, 1, 0, 1);
@@ -54,7 +43,7 @@ suite('Insert and copy', () => {
 
   test('Insert into a new document opens an untitled markdown document with the answer', async () => {
     const text = '# Title\n\nSome *markdown* with a [link](https://docs.tejarat.chat/overview).';
-    api.setScenario(answering(text));
+    env.api.setScenario(answering(text));
     await ask('anything');
     const document = await vscode.commands.executeCommand<vscode.TextDocument>('tejarat.insertLastAnswer', 'newDocument');
     assert.equal(vscode.window.activeTextEditor?.document, document, `the new document is active; tabs: ${tabs()}`);
@@ -65,10 +54,10 @@ suite('Insert and copy', () => {
 
   test('a code block inserts just its code', async () => {
     const editor = await editorWith('');
-    await api.receive({ type: 'insert', text: '```ts\nconst x = 1;\nconsole.log(x);\n```', target: 'cursor' });
+    await env.api.receive({ type: 'insert', text: '```ts\nconst x = 1;\nconsole.log(x);\n```', target: 'cursor' });
     assert.equal(editor.document.getText(), 'const x = 1;\nconsole.log(x);');
 
-    api.setScenario(answering('```bash\nnpm start\n```'));
+    env.api.setScenario(answering('```bash\nnpm start\n```'));
     await ask('how do I start it?');
     await vscode.commands.executeCommand('tejarat.insertLastAnswer', 'newDocument');
     assert.equal(vscode.window.activeTextEditor?.document.getText(), 'npm start');
@@ -76,7 +65,7 @@ suite('Insert and copy', () => {
 
   test('an answer with prose around a code block is inserted whole', async () => {
     const text = 'Run this:\n\n```bash\nnpm start\n```\n\nThen open the chat.';
-    api.setScenario(answering(text));
+    env.api.setScenario(answering(text));
     await ask('how do I start it?');
     await vscode.commands.executeCommand('tejarat.insertLastAnswer', 'newDocument');
     assert.equal(vscode.window.activeTextEditor?.document.getText(), text);
@@ -84,17 +73,17 @@ suite('Insert and copy', () => {
 
   test('Copy puts the text on VS Code\'s clipboard', async () => {
     const text = `copied ${Date.now()} — کپی شد`;
-    await api.receive({ type: 'copy', text });
+    await env.api.receive({ type: 'copy', text });
     assert.equal(await vscode.env.clipboard.readText(), text);
   });
 
   test('Ask About Selection sends the file\'s language and the selected text with the question', async () => {
-    api.setScenario(undefined);
+    env.api.setScenario(undefined);
     const editor = await editorWith('function add(a, b) {\n  return a + b;\n}\n', 'javascript');
     editor.selection = new vscode.Selection(0, 0, 2, 1);
     const turn = await vscode.commands.executeCommand<{ status: string } | undefined>('tejarat.askAboutSelection', 'What does this do?');
     assert.equal(turn?.status, 'done');
-    const query = (core.lastRequest?.body as { query: string }).query;
+    const query = (env.core.lastRequest?.body as { query: string }).query;
     assert.match(query, /^What does this do\?/);
     assert.match(query, /\(javascript\)/);
     assert.match(query, /```javascript\nfunction add\(a, b\) \{\n {2}return a \+ b;\n\}\n```/);

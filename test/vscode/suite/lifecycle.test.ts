@@ -2,37 +2,26 @@
 // (sockets, timers, listeners) over many questions.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TejaratTestApi } from '../../../src/extension';
 import type { Turn } from '../../../src/messages';
-import type { RunningCoreServer } from '../../core-server/server';
-import { answering, ask, closeAllEditors, startCore, stopCore, waitFor } from './helpers';
+import { answering, ask, closeAllEditors, useCore, waitFor } from './helpers';
 
 const LONG = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');
 
 suite('Stop, cancel and leaks', () => {
-  let core: RunningCoreServer;
-  let api: TejaratTestApi;
-
-  suiteSetup(async () => {
-    ({ core, api } = await startCore());
-  });
-  suiteTeardown(async () => {
-    await closeAllEditors();
-    await stopCore(core);
-  });
-  teardown(() => api.setScenario(undefined));
+  const env = useCore();
+  teardown(() => env.api.setScenario(undefined));
 
   /**
    * Starts a slow answer and resolves once its first text has arrived. The pending answer is wrapped: an async
    * function returning a thenable would wait for it.
    */
   async function slowAnswer(): Promise<{ pending: Thenable<Turn | undefined> }> {
-    api.setScenario(`${answering(LONG)},pace=100,chunk-chars=5`);
+    env.api.setScenario(`${answering(LONG)},pace=100,chunk-chars=5`);
     const pending = vscode.commands.executeCommand<Turn | undefined>('tejarat.ask', 'a slow one');
     // A turn is `streaming` from its first text on; earlier turns of the conversation are never.
-    await waitFor('the first text', () => api.conversation().turns.at(-1)?.status === 'streaming');
-    assert.equal(api.busy(), true);
-    assert.equal(api.statusBar().kind, 'streaming');
+    await waitFor('the first text', () => env.api.conversation().turns.at(-1)?.status === 'streaming');
+    assert.equal(env.api.busy(), true);
+    assert.equal(env.api.statusBar().kind, 'streaming');
     return { pending };
   }
 
@@ -42,13 +31,13 @@ suite('Stop, cancel and leaks', () => {
     const turn = await pending;
     assert.equal(turn?.status, 'stopped', `ended ${turn?.status} via ${turn?.mode} with ${turn?.answer.length} characters`);
     assert.ok(turn.answer.length > 0 && turn.answer.length < LONG.length, `partial answer: ${turn.answer.length} chars`);
-    assert.equal(api.busy(), false);
-    assert.equal(api.statusBar().kind, 'idle');
+    assert.equal(env.api.busy(), false);
+    assert.equal(env.api.statusBar().kind, 'idle');
   });
 
   test('asking while an answer streams stops it and answers the new question', async () => {
     const { pending } = await slowAnswer();
-    api.setScenario(answering('the new answer'));
+    env.api.setScenario(answering('the new answer'));
     const second = await ask('a new question');
     const first = await pending;
     assert.equal(first?.status, 'stopped');
@@ -59,7 +48,7 @@ suite('Stop, cancel and leaks', () => {
   test('closing the chat panel stops the answer', async () => {
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('tejarat.openChatInEditor');
-    assert.ok(api.surfaces().open >= 1);
+    assert.ok(env.api.surfaces().open >= 1);
     const { pending } = await slowAnswer();
     await closeAllEditors();
     const turn = await pending;
@@ -68,21 +57,21 @@ suite('Stop, cancel and leaks', () => {
 
   test('the chat view and the editor panel load their page and both show the conversation', async () => {
     await vscode.commands.executeCommand('tejarat.openChat');
-    await waitFor('the chat view to load and say ready', () => api.surfaces().ready >= 1);
+    await waitFor('the chat view to load and say ready', () => env.api.surfaces().ready >= 1);
     await vscode.commands.executeCommand('tejarat.openChatInEditor');
-    await waitFor('the chat panel to load and say ready', () => api.surfaces().ready >= 2);
-    assert.equal(api.surfaces().open, 2);
+    await waitFor('the chat panel to load and say ready', () => env.api.surfaces().ready >= 2);
+    assert.equal(env.api.surfaces().open, 2);
     await closeAllEditors();
-    await waitFor('the panel to be gone', () => api.surfaces().open === 1);
+    await waitFor('the panel to be gone', () => env.api.surfaces().open === 1);
   });
 
   test('the conversation survives closing and reopening the chat view', async () => {
-    api.setScenario(answering('kept while hidden'));
+    env.api.setScenario(answering('kept while hidden'));
     await ask('anything');
     await vscode.commands.executeCommand('tejarat.openChat');
     await vscode.commands.executeCommand('workbench.action.closeSidebar');
     await vscode.commands.executeCommand('tejarat.openChat');
-    const state = await api.state();
+    const state = await env.api.state();
     assert.equal(state.conversation.turns.at(-1)?.answer, 'kept while hidden');
   });
 

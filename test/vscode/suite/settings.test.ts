@@ -2,58 +2,50 @@
 // refused unless the user allowed it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { TejaratTestApi } from '../../../src/extension';
-import type { RunningCoreServer } from '../../core-server/server';
-import { answering, ask, setSetting, startCore, stopCore } from './helpers';
+import { answering, ask, setSetting, useCore } from './helpers';
 
 suite('Settings', () => {
-  let core: RunningCoreServer;
-  let api: TejaratTestApi;
-
-  suiteSetup(async () => {
-    ({ core, api } = await startCore());
-  });
-  suiteTeardown(() => stopCore(core));
+  const env = useCore();
 
   test('tejarat.streaming = never takes effect on the next question, and back again', async () => {
-    core.resetStats();
+    env.core.resetStats();
     await setSetting('tejarat.streaming', 'never');
     const fallback = await ask('How does streaming work?');
     assert.equal(fallback.mode, 'fallback');
-    assert.deepEqual(core.stats, { stream: 0, query: 1 });
+    assert.deepEqual(env.core.stats, { stream: 0, query: 1 });
 
     await setSetting('tejarat.streaming', 'auto');
     const streamed = await ask('How does streaming work?');
     assert.equal(streamed.mode, 'stream');
-    assert.deepEqual(core.stats, { stream: 1, query: 1 });
+    assert.deepEqual(env.core.stats, { stream: 1, query: 1 });
     assert.equal(streamed.answer, fallback.answer, 'the same question gets the same answer either way');
   });
 
   test('tejarat.language = en is sent even for a Persian question', async () => {
     await setSetting('tejarat.language', 'en');
     await ask('چطور توکن را تنظیم کنم؟');
-    assert.equal((core.lastRequest?.body as { language?: string }).language, 'en');
+    assert.equal((env.core.lastRequest?.body as { language?: string }).language, 'en');
     await setSetting('tejarat.language', 'auto');
     await ask('چطور توکن را تنظیم کنم؟');
-    assert.equal((core.lastRequest?.body as { language?: string }).language, 'fa');
+    assert.equal((env.core.lastRequest?.body as { language?: string }).language, 'fa');
   });
 
   test('the idle timeout setting cuts off a stalled answer and keeps its text', async () => {
     await setSetting('tejarat.timeouts.idle', 1);
-    api.setScenario(`${answering('one two three four five six seven eight')},chunk-chars=4,stall-after=2`);
+    env.api.setScenario(`${answering('one two three four five six seven eight')},chunk-chars=4,stall-after=2`);
     try {
       const turn = await ask('anything');
       assert.equal(turn.status, 'cut-off');
       assert.equal(turn.error?.kind, 'timeout');
       assert.equal(turn.answer, 'one two ');
     } finally {
-      api.setScenario(undefined);
+      env.api.setScenario(undefined);
       await setSetting('tejarat.timeouts.idle', undefined);
     }
   });
 
   test('a plain-http core URL that is not this machine is refused with a clear message', async () => {
-    core.resetStats();
+    env.core.resetStats();
     await setSetting('tejarat.coreUrl', 'http://core.example.com');
     try {
       const turn = await ask('Is my token safe?');
@@ -69,26 +61,26 @@ suite('Settings', () => {
       const attempted = await ask('Is my token safe?');
       assert.equal(attempted.status, 'error');
       assert.equal(attempted.error?.kind, 'network');
-      assert.equal(api.statusBar().kind, 'offline');
+      assert.equal(env.api.statusBar().kind, 'offline');
     } finally {
       await setSetting('tejarat.allowInsecureHttp', undefined);
-      await setSetting('tejarat.coreUrl', core.url);
+      await setSetting('tejarat.coreUrl', env.core.url);
     }
     const again = await ask('Is my token safe?');
     assert.equal(again.status, 'done');
-    assert.equal(api.statusBar().kind, 'idle', 'a success clears offline');
+    assert.equal(env.api.statusBar().kind, 'idle', 'a success clears offline');
   });
 
   test('Sign Out removes the token and the status bar says so', async () => {
     await vscode.commands.executeCommand('tejarat.signOut');
     try {
-      assert.equal((await api.state()).hasToken, false);
-      assert.equal(api.statusBar().kind, 'noToken');
+      assert.equal((await env.api.state()).hasToken, false);
+      assert.equal(env.api.statusBar().kind, 'noToken');
     } finally {
-      await api.setToken(core.token ?? '');
+      await env.api.setToken(env.core.token ?? '');
     }
-    assert.equal((await api.state()).hasToken, true);
-    assert.equal(api.statusBar().kind, 'idle');
+    assert.equal((await env.api.state()).hasToken, true);
+    assert.equal(env.api.statusBar().kind, 'idle');
   });
 
   test('an https URL and a loopback http URL are accepted', async () => {
@@ -98,7 +90,7 @@ suite('Settings', () => {
       const turn = await ask('anything');
       assert.notEqual(turn.error?.kind, 'config');
     } finally {
-      await setSetting('tejarat.coreUrl', core.url);
+      await setSetting('tejarat.coreUrl', env.core.url);
     }
   });
 });
