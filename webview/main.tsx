@@ -3,9 +3,9 @@ import { render } from 'preact';
 import '../media/webview.css';
 import { App } from './components/App';
 import { isLocale } from './i18n';
-import { warmUpHighlighter } from './markdown/highlight';
 import { ChatStore } from './store';
 import { connectHost } from './vscodeApi';
+import { warmUpWhileIdle } from './warmUp';
 
 const host = connectHost();
 const lang = document.documentElement.lang;
@@ -17,4 +17,4 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => store.recei
 const root = document.getElementById('root');
 if (root) render(<App store={store} />, root);
 host.post({ type: 'ready' });
-warmUpHighlighter();
+warmUpWhileIdle();

@@ -199,6 +199,9 @@ async function main(): Promise<void> {
     await app.addInitScript({ content: `globalThis.__name = (target) => target;\n${driverScript}` });
     await app.goto(`${origin}/app`);
     await app.waitForFunction(() => (globalThis as unknown as { __driver: Driver }).__driver.posted.some((message) => message.type === 'ready'));
+    // In use the panel is open for a while before an answer streams into it (a question is typed, the core takes
+    // half a second or more to its first chunk): its idle warm-up (fonts, lexer, grammars) has run by then.
+    await app.waitForTimeout(2000);
     await app.evaluate(() => {
       // This file is type-checked without the DOM library: reach the page's window through globalThis.
       const page = globalThis as unknown as { postMessage(message: unknown, target: string): void };

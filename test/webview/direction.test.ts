@@ -110,4 +110,18 @@ describe('direction in the panel (Chromium)', function () {
     assert.match(fonts.family, /^"?Vazirmatn"?, system-ui/);
     assert.ok(view.requests.some((url) => url.endsWith('/dist/fonts/Vazirmatn-Variable.woff2')));
   });
+
+  it('loads the Persian font while the panel is idle, before any Persian text needs it', async function () {
+    // A fresh English panel with no answer: nothing on it is Persian, so only the idle warm-up can load the font.
+    const fresh = await WebviewPage.open(browser, { locale: 'en' });
+    try {
+      await fresh.send(state([]));
+      await fresh.page.waitForFunction(
+        () => [...document.fonts].some((face) => face.family.includes('Vazirmatn') && face.status === 'loaded'),
+        undefined, { timeout: 10_000 });
+      assert.equal(await fresh.page.evaluate(() => /[\u0600-\u06ff]/.test(document.body.innerText)), false);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

@@ -82,23 +82,16 @@ export function highlightCode(code: string, language: string | undefined): Compo
 }
 
 /**
- * Compiles the bundled grammars one by one while the panel is idle. highlight.js compiles a grammar the first
- * time it is used, which takes tens of milliseconds (TypeScript the most): paid at startup, not in the frame
- * where the first code block of an answer closes.
+ * One task per bundled grammar, for the idle warm-up (see warmUp.ts). highlight.js compiles a grammar the first
+ * time it is used, which takes tens of milliseconds (TypeScript the most): paid at startup, not in the frame where
+ * the first code block of an answer closes.
  */
-export function warmUpHighlighter(): void {
-  const pending = Object.keys(languages);
-  const idle = (callback: () => void) =>
-    typeof requestIdleCallback === 'function' ? requestIdleCallback(callback, { timeout: 5000 }) : setTimeout(callback, 200);
-  const next = () => {
-    const language = pending.shift();
-    if (!language) return;
+export function highlighterWarmUps(): (() => void)[] {
+  return Object.keys(languages).map((language) => () => {
     try {
       hljs.highlight('x', { language, ignoreIllegals: true });
     } catch {
       // A grammar that fails here fails later too, and is then shown plain.
     }
-    idle(next);
-  };
-  idle(next);
+  });
 }

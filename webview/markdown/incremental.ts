@@ -25,7 +25,8 @@ export interface MarkdownSnapshot {
 
 
 const options: MarkedOptions = { gfm: true, breaks: false, pedantic: false };
-const groupSize = 32;
+/** Finished blocks per group (see MarkdownSnapshot.groups). */
+export const groupSize = 8;
 // A finished block must be followed by a blank line and then a complete line of the next block: before that line
 // is complete it may still turn out to continue the block (`1. a` ⏎⏎ `2` becomes `2. b`, the same list).
 const endsWithBlankLine = /\n[ \t]*\n$/;

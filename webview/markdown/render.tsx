@@ -9,7 +9,7 @@ import type { Translate } from '../i18n';
 import { Icon } from '../components/Icon';
 import { decodeEntities } from './entities';
 import { highlightCode } from './highlight';
-import type { Block, MarkdownSnapshot } from './incremental';
+import { groupSize, type Block, type MarkdownSnapshot } from './incremental';
 import { safeUrl } from './urls';
 
 /** What rendered markdown needs from the panel. One object per locale, so memoized blocks stay memoized. */
@@ -249,28 +249,62 @@ class BlockView extends Component<BlockProps> {
   }
 }
 
-/** A group of finished blocks: rendered once, since a full group never changes (the last one grows). */
-class GroupView extends Component<{ blocks: readonly Block[] }> {
-  override shouldComponentUpdate(next: { blocks: readonly Block[] }): boolean {
-    return next.blocks !== this.props.blocks;
+interface GroupProps {
+  /** Finished blocks of this group. */
+  blocks: readonly Block[];
+  /** Blocks still growing, drawn at the end of the last group. */
+  tail: readonly Block[];
+  finished: boolean;
+  streaming: boolean;
+}
+
+/**
+ * Up to `groupSize` top-level blocks in one element. A full group never changes, so it is rendered once. The
+ * blocks still growing are drawn in the group they will belong to once finished: a block that finishes stays in
+ * the same element, so its DOM is kept instead of being built again (and its text shaped again) in another parent.
+ */
+class GroupView extends Component<GroupProps> {
+  override shouldComponentUpdate(next: GroupProps): boolean {
+    const { blocks, tail, finished, streaming } = this.props;
+    return next.blocks !== blocks || next.tail !== tail || next.finished !== finished || next.streaming !== streaming;
   }
 
-  override render({ blocks }: { blocks: readonly Block[] }) {
+  override render({ blocks, tail, finished, streaming }: GroupProps) {
     // One element per group keeps the answer's own child list short (layout walks it on every frame), and lets
     // the browser skip the layout and paint of groups scrolled out of view (content-visibility in the CSS).
-    return <div class="md-group">{blocks.map((block) => <BlockView key={block.key} block={block} closed caret={false} />)}</div>;
+    return (
+      <div class="md-group">
+        {/* One list, not two: Preact would see two fragments and rebuild a block moving from one to the other. */}
+        {[
+          ...blocks.map((block) => <BlockView key={block.key} block={block} closed caret={false} />),
+          ...tail.map((block, index) => (
+            <BlockView key={block.key} block={block} closed={finished} caret={streaming && index === tail.length - 1} />
+          )),
+        ]}
+      </div>
+    );
   }
 }
+
+const noBlocks: readonly Block[] = [];
 
 /** An answer's markdown from an incremental snapshot; `streaming` draws the caret at the growing end. */
 export function MarkdownView({ snapshot, streaming }: { snapshot: MarkdownSnapshot; streaming: boolean }) {
   const { groups, tail, finished } = snapshot;
+  // The growing blocks join the last group while it has room, else they open the next one (its key is the one
+  // that group will have, so nothing is rebuilt when they finish).
+  const last = groups.at(-1);
+  const tailInLast = last !== undefined && last.length < groupSize;
+  const views = groups.map((blocks, index) => (
+    <GroupView key={index} blocks={blocks} tail={tailInLast && index === groups.length - 1 ? tail : noBlocks}
+      finished={finished} streaming={streaming} />
+  ));
+  if (!tailInLast && tail.length > 0) {
+    views.push(<GroupView key={groups.length} blocks={noBlocks} tail={tail} finished={finished} streaming={streaming} />);
+  }
   return (
     <div class="markdown">
-      {groups.map((blocks, index) => <GroupView key={`g${index}`} blocks={blocks} />)}
-      {tail.map((block, index) => (
-        <BlockView key={`b${block.key}`} block={block} closed={finished} caret={streaming && index === tail.length - 1} />
-      ))}
+      {views}
       {streaming && tail.length === 0 && <Caret />}
     </div>
   );
