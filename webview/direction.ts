@@ -5,8 +5,11 @@
 export type Direction = 'ltr' | 'rtl';
 
 // Scripts written right to left that an answer may contain (Persian and Arabic first of all).
-const rtlLetter = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u;
-const letters = /\p{L}/gu;
+const rtlScripts = String.raw`\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}`;
+const startsRtl = new RegExp(`^[${rtlScripts}]`, 'u');
+const notRtl = new RegExp(`[^${rtlScripts}]+`, 'gu');
+const notLetters = /\P{L}+/gu;
+const highSurrogates = /[\uD800-\uDBFF]/g;
 // Code and addresses are always left to right and would outvote a Persian sentence that quotes them.
 const inlineCode = /(`+)[^`]*?\1/g;
 const address = /\b(?:https?|mailto):[^\s)>\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -18,14 +21,19 @@ export interface DirectionCount {
   first?: Direction;
 }
 
+/** Characters, not UTF-16 units: a letter outside the Basic Multilingual Plane counts once. */
+function characters(text: string): number {
+  return text.length - (text.match(highSurrogates)?.length ?? 0);
+}
+
 export function countStrong(text: string): DirectionCount {
-  const count: DirectionCount = { rtl: 0, ltr: 0 };
   const plain = text.replace(inlineCode, ' ').replace(address, ' ');
-  for (const match of plain.matchAll(letters)) {
-    const direction: Direction = rtlLetter.test(match[0]) ? 'rtl' : 'ltr';
-    count[direction] += 1;
-    count.first ??= direction;
-  }
+  // Whole-string replacements instead of a loop over every letter: this runs for the growing block on every
+  // frame while an answer streams.
+  const letters = plain.replace(notLetters, '');
+  const rtl = characters(letters.replace(notRtl, ''));
+  const count: DirectionCount = { rtl, ltr: characters(letters) - rtl };
+  if (letters !== '') count.first = startsRtl.test(letters) ? 'rtl' : 'ltr';
   return count;
 }
 

@@ -1,7 +1,8 @@
 // Direction by the majority of strong characters: the pure function in Node, and the computed style in Chromium.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
-import { blockDirection, countStrong } from '../../webview/direction';
+import { blockDirection, countStrong, type Direction, type DirectionCount } from '../../webview/direction';
 import { state, turn } from './fixtures';
 import { launchChromium, WebviewPage } from './harness';
 
@@ -29,6 +30,29 @@ describe('direction by majority of strong characters', function () {
   it('counts Persian digits as neutral and Hebrew as right to left', function () {
     assert.deepEqual(countStrong('۱۲۳ abc'), { rtl: 0, ltr: 3, first: 'ltr' });
     assert.equal(blockDirection('שלום world עולם', 'ltr'), 'rtl');
+  });
+});
+
+/** The first implementation, one letter at a time: slow, plainly right, kept as the reference. */
+function countStrongReference(text: string): DirectionCount {
+  const count: DirectionCount = { rtl: 0, ltr: 0 };
+  const plain = text.replace(/(`+)[^`]*?\1/g, ' ').replace(/\b(?:https?|mailto):[^\s)>\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, ' ');
+  for (const match of plain.matchAll(/\p{L}/gu)) {
+    const direction: Direction = /[\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}]/u.test(match[0]) ? 'rtl' : 'ltr';
+    count[direction] += 1;
+    count.first ??= direction;
+  }
+  return count;
+}
+
+describe('countStrong', function () {
+  it('counts exactly what a letter-by-letter count gives, for any text', function () {
+    const pieces = ['a', 'Z', ' ', 'ی', 'ک', 'א', 'ܐ', 'ހ', 'ߊ', '۱', '1', '`', '``', 'https://x.io/ی', 'a@b.co', '𝐀', '𞸀', '😀',
+      '\uD800', '\uDC00', '\u200C', '.', '\n', 'é', 'ß', 'ж'];
+    fc.assert(fc.property(fc.oneof(fc.array(fc.constantFrom(...pieces), { maxLength: 60 }).map((parts) => parts.join('')),
+      fc.string({ unit: 'binary', maxLength: 60 })), (text) => {
+      assert.deepEqual(countStrong(text), countStrongReference(text));
+    }), { numRuns: 3000 });
   });
 });
 
