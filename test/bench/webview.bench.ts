@@ -76,6 +76,14 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const median = (values: readonly number[]) => percentile(values, 50);
+
+/** Mean of the values between the 5th and 95th percentile: one garbage collection does not decide the figure. */
+function trimmedMean(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * 0.05);
+  const middle = sorted.slice(cut, sorted.length - cut);
+  return middle.reduce((sum, value) => sum + value, 0) / middle.length;
+}
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 interface TraceEvent {
@@ -186,8 +194,11 @@ async function main(): Promise<void> {
     const end = incremental.samples.slice(-500);
     const naiveStart = naive.samples.filter((sample) => sample.index >= 250 && sample.index < 750).map((sample) => sample.ms);
     const naiveEnd = naive.samples.filter((sample) => sample.index >= chunks.length - 500).map((sample) => sample.ms);
+    // Chromium gives pages a 0.1 ms clock, coarser than one update now is: medians of single updates would come out
+    // as 0.1 or 0.2 ms. The mean of the middle 90% of 500 updates averages that rounding out.
     result('webview.update-flatness', {
-      startMedianMs: round(median(start), 3), endMedianMs: round(median(end), 3), ratio: round(median(end) / median(start), 2),
+      startMeanMs: round(trimmedMean(start), 3), endMeanMs: round(trimmedMean(end), 3), ratio: round(trimmedMean(end) / trimmedMean(start), 2),
+      startMedianMs: round(median(start), 3), endMedianMs: round(median(end), 3),
       startP95Ms: round(percentile(start, 95), 3), endP95Ms: round(percentile(end, 95), 3),
       naiveStartMedianMs: round(median(naiveStart)), naiveEndMedianMs: round(median(naiveEnd)),
       naiveRatio: round(median(naiveEnd) / median(naiveStart), 1), target: 'ratio <= 2',
