@@ -113,23 +113,28 @@ describe('streaming (Chromium)', function () {
     assert.equal(await view.page.locator('article .code-block .code-language').innerText(), 'typescript');
   });
 
-  it('keeps the element of a block that finishes, and of every finished block after it', async function () {
-    // A block streams at the end of the answer, then is finished when the next one starts: building it again in
-    // another place would cost a frame of layout per block and lose a selection the reader made in it.
-    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') },
-      { type: 'append', turnId: 't1', text: 'First paragraph, still growing' });
-    await view.page.$eval('article .markdown p', (element) => element.setAttribute('data-marked', 'first'));
-    const paragraphs = Array.from({ length: 20 }, (_, index) => `Paragraph ${index + 2} of the answer.`);
-    for (const text of [' and now complete.\n\n', ...paragraphs.map((text) => `${text}\n\n`)]) {
-      await view.send({ type: 'append', turnId: 't1', text });
+  it('keeps the element of every block that finishes, across groups and sections of a long answer', async function () {
+    // Each block streams at the end of the answer and is finished when the next one starts: building it again in
+    // another place would cost a frame of layout per block and lose a selection the reader made in it. 150
+    // paragraphs span 19 groups of 8 and two sections of 16 groups.
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') });
+    const count = 150;
+    for (let index = 0; index < count; index += 1) {
+      await view.send({ type: 'append', turnId: 't1', text: `Paragraph ${index} is still grow` });
+      await view.page.$eval('article .markdown .md-group:last-child p:last-child', (element, index) => {
+        element.setAttribute('data-streamed-as', String(index));
+      }, index);
+      await view.send({ type: 'append', turnId: 't1', text: 'ing, and now complete.\n\n' });
     }
     await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
     await view.page.waitForSelector('article.turn-done');
-    const texts = await view.page.$$eval('article .markdown p', (nodes) => nodes.map((node) => node.textContent));
-    assert.equal(texts.length, 21);
-    assert.equal(texts[0], 'First paragraph, still growing and now complete.');
-    assert.equal(await view.page.locator('article .markdown p[data-marked="first"]').textContent(), texts[0],
-      'the first paragraph is the element it streamed in');
+    const paragraphs = await view.page.$$eval('article .markdown p', (nodes) =>
+      nodes.map((node) => ({ text: node.textContent, streamedAs: node.getAttribute('data-streamed-as') })));
+    assert.equal(paragraphs.length, count);
+    paragraphs.forEach((paragraph, index) => {
+      assert.equal(paragraph.text, `Paragraph ${index} is still growing, and now complete.`);
+      assert.equal(paragraph.streamedAs, String(index), `paragraph ${index} is the element it streamed in`);
+    });
   });
 
   it('updates the DOM at most once per animation frame however fast chunks arrive', async function () {

@@ -252,24 +252,25 @@ class BlockView extends Component<BlockProps> {
 interface GroupProps {
   /** Finished blocks of this group. */
   blocks: readonly Block[];
-  /** Blocks still growing, drawn at the end of the last group. */
+  /** Blocks still growing that will belong to this group once finished. */
   tail: readonly Block[];
   finished: boolean;
-  streaming: boolean;
+  /** The answer's growing end is this group's last block. */
+  caret: boolean;
 }
 
 /**
- * Up to `groupSize` top-level blocks in one element. A full group never changes, so it is rendered once. The
- * blocks still growing are drawn in the group they will belong to once finished: a block that finishes stays in
- * the same element, so its DOM is kept instead of being built again (and its text shaped again) in another parent.
+ * Up to `groupSize` top-level blocks in one element. A full group never changes, so it is rendered once. A block
+ * still growing is drawn in the group it will belong to once finished, so when it finishes it stays in the same
+ * element: its DOM is kept instead of being built again (and its text shaped again) in another parent.
  */
 class GroupView extends Component<GroupProps> {
   override shouldComponentUpdate(next: GroupProps): boolean {
-    const { blocks, tail, finished, streaming } = this.props;
-    return next.blocks !== blocks || next.tail !== tail || next.finished !== finished || next.streaming !== streaming;
+    const { blocks, tail, finished, caret } = this.props;
+    return next.blocks !== blocks || next.tail !== tail || next.caret !== caret || (tail.length > 0 && next.finished !== finished);
   }
 
-  override render({ blocks, tail, finished, streaming }: GroupProps) {
+  override render({ blocks, tail, finished, caret }: GroupProps) {
     // One element per group keeps the answer's own child list short (layout walks it on every frame), and lets
     // the browser skip the layout and paint of groups scrolled out of view (content-visibility in the CSS).
     return (
@@ -278,7 +279,7 @@ class GroupView extends Component<GroupProps> {
         {[
           ...blocks.map((block) => <BlockView key={block.key} block={block} closed caret={false} />),
           ...tail.map((block, index) => (
-            <BlockView key={block.key} block={block} closed={finished} caret={streaming && index === tail.length - 1} />
+            <BlockView key={block.key} block={block} closed={finished} caret={caret && index === tail.length - 1} />
           )),
         ]}
       </div>
@@ -286,26 +287,70 @@ class GroupView extends Component<GroupProps> {
   }
 }
 
+/** A group's place in the answer: `index` is its key for good. */
+interface GroupSlot {
+  index: number;
+  blocks: readonly Block[];
+  tail: readonly Block[];
+}
+
+interface SectionProps {
+  slots: readonly GroupSlot[];
+  finished: boolean;
+  /** Index of the group that ends with the growing end of the answer, or -1. */
+  caretGroup: number;
+}
+
+/** Groups per section: Preact then diffs a few sections per frame, not every group of a long answer. */
+const sectionSize = 16;
+
+/** Up to `sectionSize` groups, with no element of its own: a section whose groups did not change is skipped. */
+class SectionView extends Component<SectionProps> {
+  override shouldComponentUpdate(next: SectionProps): boolean {
+    const { slots, finished, caretGroup } = this.props;
+    if (next.slots.length !== slots.length || next.caretGroup !== caretGroup) return true;
+    return next.slots.some((slot, index) => slot.blocks !== slots[index]?.blocks || slot.tail !== slots[index]?.tail
+      || (slot.tail.length > 0 && next.finished !== finished));
+  }
+
+  override render({ slots, finished, caretGroup }: SectionProps) {
+    return slots.map((slot) => (
+      <GroupView key={slot.index} blocks={slot.blocks} tail={slot.tail} finished={finished} caret={slot.index === caretGroup} />
+    ));
+  }
+}
+
 const noBlocks: readonly Block[] = [];
+
+/**
+ * The groups of an answer, each growing block placed in the group it will join when finished. Groups fill in
+ * order (all are full but the last), so a block's group follows from its position in the answer.
+ */
+function groupSlots({ groups, tail }: MarkdownSnapshot): GroupSlot[] {
+  const slots: GroupSlot[] = groups.map((blocks, index) => ({ index, blocks, tail: noBlocks }));
+  const finishedBlocks = groups.length === 0 ? 0 : (groups.length - 1) * groupSize + (groups.at(-1)?.length ?? 0);
+  tail.forEach((block, position) => {
+    const index = Math.floor((finishedBlocks + position) / groupSize);
+    const slot = (slots[index] ??= { index, blocks: noBlocks, tail: noBlocks });
+    slot.tail = [...slot.tail, block];
+  });
+  return slots;
+}
 
 /** An answer's markdown from an incremental snapshot; `streaming` draws the caret at the growing end. */
 export function MarkdownView({ snapshot, streaming }: { snapshot: MarkdownSnapshot; streaming: boolean }) {
-  const { groups, tail, finished } = snapshot;
-  // The growing blocks join the last group while it has room, else they open the next one (its key is the one
-  // that group will have, so nothing is rebuilt when they finish).
-  const last = groups.at(-1);
-  const tailInLast = last !== undefined && last.length < groupSize;
-  const views = groups.map((blocks, index) => (
-    <GroupView key={index} blocks={blocks} tail={tailInLast && index === groups.length - 1 ? tail : noBlocks}
-      finished={finished} streaming={streaming} />
-  ));
-  if (!tailInLast && tail.length > 0) {
-    views.push(<GroupView key={groups.length} blocks={noBlocks} tail={tail} finished={finished} streaming={streaming} />);
+  const slots = groupSlots(snapshot);
+  const caretGroup = streaming && snapshot.tail.length > 0 ? (slots.at(-1)?.index ?? -1) : -1;
+  const sections: JSX.Element[] = [];
+  for (let start = 0; start < slots.length; start += sectionSize) {
+    sections.push(
+      <SectionView key={start / sectionSize} slots={slots.slice(start, start + sectionSize)} finished={snapshot.finished} caretGroup={caretGroup} />,
+    );
   }
   return (
     <div class="markdown">
-      {views}
-      {streaming && tail.length === 0 && <Caret />}
+      {sections}
+      {streaming && snapshot.tail.length === 0 && <Caret />}
     </div>
   );
 }
