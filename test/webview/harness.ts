@@ -181,6 +181,11 @@ export class WebviewPage {
     await this.frames(2);
   }
 
+  /** Waits until every finished code block has its colours (the panel highlights them when it is idle). */
+  async highlighted(): Promise<void> {
+    await this.page.waitForFunction(() => document.querySelector('.code-block code[aria-busy]') === null);
+  }
+
   /** Waits for `count` animation frames. */
   async frames(count = 2): Promise<void> {
     await this.page.evaluate((count) => new Promise<void>((resolve) => {

@@ -46,6 +46,7 @@ describe('screenshots (Chromium)', function () {
           await view.page.locator('details.sources summary').first().click();
           await view.page.locator('.composer-input').fill(locale === 'fa' ? 'پرسش بعدی درباره‌ی React' : 'A follow-up question');
           await view.page.evaluate(() => document.fonts.ready);
+          await view.highlighted();
           await view.frames(3);
           const dir = await view.page.evaluate(() => getComputedStyle(document.querySelector('.conversation') as Element).direction);
           assert.equal(dir, locale === 'fa' ? 'rtl' : 'ltr');

@@ -86,6 +86,7 @@ describe('streaming (Chromium)', function () {
     await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
     await view.send({ type: 'turnStarted', turn: turn('t2', 'whole') }, { type: 'append', turnId: 't2', text: answer },
       { type: 'turnEnded', turnId: 't2', status: 'done' });
+    await view.highlighted();
     const [streamed, whole] = await view.page.$$eval('article .markdown', (nodes) => nodes.map((node) => node.innerHTML));
     assert.ok(whole && whole.includes('<table'), 'the reference rendering has the table');
     assert.ok(whole.includes('hljs-keyword'), 'finished code is highlighted');
@@ -108,6 +109,7 @@ describe('streaming (Chromium)', function () {
     assert.equal(await code.locator('span[class^="hljs-"]').count(), 0, 'an open fence is plain text');
     assert.match(await code.innerText(), /const answer: number = 42;/);
     await view.send({ type: 'append', turnId: 't1', text: '}\n```\n\nAfter' });
+    await view.highlighted();
     assert.ok(await code.locator('.hljs-keyword').count() >= 2, 'the closed fence is highlighted while the answer still streams');
     assert.equal(await code.innerText(), 'const answer: number = 42;\nfunction ask() {}');
     assert.equal(await view.page.locator('article .code-block .code-language').innerText(), 'typescript');
@@ -121,7 +123,7 @@ describe('streaming (Chromium)', function () {
     const count = 150;
     for (let index = 0; index < count; index += 1) {
       await view.send({ type: 'append', turnId: 't1', text: `Paragraph ${index} is still grow` });
-      await view.page.$eval('article .markdown .md-group:last-child p:last-child', (element, index) => {
+      await view.page.$eval('article .markdown .md-section:last-child .md-group:last-child p:last-child', (element, index) => {
         element.setAttribute('data-streamed-as', String(index));
       }, index);
       await view.send({ type: 'append', turnId: 't1', text: 'ing, and now complete.\n\n' });

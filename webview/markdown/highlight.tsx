@@ -57,28 +57,82 @@ export function knownLanguage(info: string | undefined): string | undefined {
   return hljs.getLanguage(name) ? name : undefined;
 }
 
+const cacheKey = (code: string, language: string) => `${language}\u0000${code}`;
+
+function highlightNow(code: string, language: string): void {
+  let tree: readonly (ScopeNode | string)[] = [code];
+  try {
+    const emitter: unknown = hljs.highlight(code, { language, ignoreIllegals: true })._emitter;
+    const root = (emitter as { rootNode?: unknown } | undefined)?.rootNode;
+    if (isScopeNode(root)) tree = root.children;
+  } catch {
+    // A grammar bug must never cost the user the code itself: keep it plain.
+  }
+  if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string);
+  cache.set(cacheKey(code, language), tree);
+}
+
 /**
- * Highlighted children for `code`, or the plain text when the language is unknown. Results are cached by
- * language and text: a finished fence seen again on a later frame costs a map lookup.
+ * The children to show for finished `code`: highlighted when highlight.js has already run on it, the plain text
+ * when the language is not bundled, and undefined when it still has to run (see highlightWhenIdle).
  */
-export function highlightCode(code: string, language: string | undefined): ComponentChildren {
+export function highlightedCode(code: string, language: string | undefined): ComponentChildren | undefined {
   const known = knownLanguage(language);
   if (!known) return code;
-  const cacheKey = `${known}\u0000${code}`;
-  let tree = cache.get(cacheKey);
-  if (tree === undefined) {
-    tree = [code];
-    try {
-      const emitter: unknown = hljs.highlight(code, { language: known, ignoreIllegals: true })._emitter;
-      const root = (emitter as { rootNode?: unknown } | undefined)?.rootNode;
-      if (isScopeNode(root)) tree = root.children;
-    } catch {
-      // A grammar bug must never cost the user the code itself: keep it plain.
-    }
-    if (cache.size >= cacheLimit) cache.delete(cache.keys().next().value as string);
-    cache.set(cacheKey, tree);
-  }
-  return tree.map(toNodes);
+  return cache.get(cacheKey(code, known))?.map(toNodes);
+}
+
+interface Job {
+  code: string;
+  language: string;
+  done(): void;
+}
+
+const queue: Job[] = [];
+let idleScheduled = false;
+
+function runJob(job: Job): void {
+  const known = knownLanguage(job.language);
+  if (known && !cache.has(cacheKey(job.code, known))) highlightNow(job.code, known);
+  job.done();
+}
+
+function runWhileIdle(deadline: IdleDeadline): void {
+  idleScheduled = false;
+  // At least one job per idle period, so a panel that is never idle for long still gets its colours.
+  do {
+    const job = queue.shift();
+    if (job) runJob(job);
+  } while (queue.length > 0 && deadline.timeRemaining() > 4);
+  scheduleIdle();
+}
+
+function scheduleIdle(): void {
+  if (idleScheduled || queue.length === 0) return;
+  idleScheduled = true;
+  // The timeout keeps colours coming in a panel whose frames never leave an idle period (or a hidden one).
+  requestIdleCallback(runWhileIdle, { timeout: 1000 });
+}
+
+/**
+ * Highlights `code` when the panel is idle, then calls `done` (which renders the block again, now from the cache).
+ * A fence that closes while the answer streams would otherwise pay highlight.js inside the animation frame that
+ * shows the next chunks; measured in the benchmark, that was the largest part of the frames over 20 ms.
+ * Returns a function that cancels the job, for a block that goes away first.
+ */
+export function highlightWhenIdle(code: string, language: string, done: () => void): () => void {
+  const job: Job = { code, language, done };
+  queue.push(job);
+  scheduleIdle();
+  return () => {
+    const index = queue.indexOf(job);
+    if (index >= 0) queue.splice(index, 1);
+  };
+}
+
+/** Runs every waiting job now: the render-cost benchmark counts highlighting inside the update that caused it. */
+export function flushHighlights(): void {
+  while (queue.length > 0) runJob(queue.shift() as Job);
 }
 
 /**

@@ -2,13 +2,13 @@
 // an answer is shown as text, links keep only http, https and mailto and open through the host, images are never
 // loaded (they become links), code is highlighted from highlight.js's scope tree.
 import { Component, createContext, type ComponentChildren, type JSX } from 'preact';
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Token, Tokens } from 'marked';
 import { blockDirection, type Direction } from '../direction';
 import type { Translate } from '../i18n';
 import { Icon } from '../components/Icon';
 import { decodeEntities } from './entities';
-import { highlightCode } from './highlight';
+import { highlightedCode, highlightWhenIdle } from './highlight';
 import { groupSize, type Block, type MarkdownSnapshot } from './incremental';
 import { safeUrl } from './urls';
 
@@ -118,12 +118,26 @@ function CopyButton({ text, label, icon }: { text: string; label: string; icon: 
   );
 }
 
+/**
+ * The highlighted children of a finished code block, or undefined while it is not finished or not highlighted yet
+ * (then it shows as plain text for a moment: highlighting waits for an idle period, not the next frame).
+ */
+function useHighlightedCode(code: string, language: string, finished: boolean): ComponentChildren | undefined {
+  const [, setHighlighted] = useState(0);
+  const children = finished ? highlightedCode(code, language) : undefined;
+  const waiting = finished && children === undefined;
+  useEffect(() => (waiting ? highlightWhenIdle(code, language, () => setHighlighted((count) => count + 1)) : undefined), [waiting, code, language]);
+  return children;
+}
+
 function CodeBlock({ token, closed, caret }: { token: Tokens.Code; closed: boolean; caret: boolean }) {
   const env = useContext(MarkdownEnvContext);
-  if (!env) return null;
   const language = token.lang?.trim().split(/\s+/)[0] ?? '';
-  const highlighted = closed || isFenceClosed(token);
-  const body = highlighted ? highlightCode(token.text, language) : token.text;
+  const finished = closed || isFenceClosed(token);
+  const highlightedChildren = useHighlightedCode(token.text, language, finished);
+  if (!env) return null;
+  const highlighted = highlightedChildren !== undefined;
+  const body = highlightedChildren ?? token.text;
   return (
     <div class="code-block" dir="ltr">
       <div class="code-header">
@@ -135,7 +149,8 @@ function CodeBlock({ token, closed, caret }: { token: Tokens.Code; closed: boole
         </button>
       </div>
       <pre tabIndex={0} aria-label={env.t('codeLabel', language || 'text')}>
-        <code class={highlighted && language ? `hljs language-${language}` : undefined}>
+        {/* Busy for the moment it waits for its colours: the same text is about to be drawn again. */}
+        <code class={highlighted && language ? `hljs language-${language}` : undefined} aria-busy={finished && !highlighted ? true : undefined}>
           {body}
           {caret && <Caret />}
         </code>
@@ -304,7 +319,10 @@ interface SectionProps {
 /** Groups per section: Preact then diffs a few sections per frame, not every group of a long answer. */
 const sectionSize = 16;
 
-/** Up to `sectionSize` groups, with no element of its own: a section whose groups did not change is skipped. */
+/**
+ * Up to `sectionSize` groups in one element. Preact skips a section whose groups did not change, and the browser
+ * lays out the answer's few sections instead of its hundreds of groups (it walked them all on every frame).
+ */
 class SectionView extends Component<SectionProps> {
   override shouldComponentUpdate(next: SectionProps): boolean {
     const { slots, finished, caretGroup } = this.props;
@@ -314,9 +332,13 @@ class SectionView extends Component<SectionProps> {
   }
 
   override render({ slots, finished, caretGroup }: SectionProps) {
-    return slots.map((slot) => (
-      <GroupView key={slot.index} blocks={slot.blocks} tail={slot.tail} finished={finished} caret={slot.index === caretGroup} />
-    ));
+    return (
+      <div class="md-section">
+        {slots.map((slot) => (
+          <GroupView key={slot.index} blocks={slot.blocks} tail={slot.tail} finished={finished} caret={slot.index === caretGroup} />
+        ))}
+      </div>
+    );
   }
 }
 
