@@ -2,7 +2,8 @@
 //  - render cost of a 500 KB answer streamed in 5,000 chunks: incremental renderer vs a naive full re-render of the
 //    whole markdown on every chunk (same renderer, same page);
 //  - cost of one update near the end vs near the start (flat, not growing with the answer);
-//  - the real panel (dist/webview.js) streaming those chunks: chunk arrival to paint, long tasks, frame gaps;
+//  - the real panel (dist/webview.js) streaming those chunks: chunk arrival to paint, long tasks, frame gaps; beside
+//    it the same latency for a page that only appends the text (what the harness alone costs);
 //  - the bundle's gzip size (JavaScript and CSS, fonts excluded).
 // Prints BENCH-RESULT {json} lines. No timed assertions: the targets are printed next to the figures.
 import { readFile } from 'node:fs/promises';
@@ -125,6 +126,40 @@ async function bundle(entry: string, outfile: string): Promise<void> {
 
 const contentTypes: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.woff2': 'font/woff2', '.ttf': 'font/ttf' };
 
+/**
+ * The least a page can do with the same messages: append their text once per animation frame, one element per
+ * paragraph (one element for all would be laid out whole on every frame), no markdown, no framework. Its
+ * chunk-to-paint latency is what the harness itself costs (the wait for the next frame and
+ * Chromium's pipeline), measured beside the panel's so the panel's own share can be read off.
+ */
+const floorPage = `<!doctype html><html><head><style>
+html, body { margin: 0; block-size: 100%; } #scroller { block-size: 100%; overflow: auto; font: 13px sans-serif; }
+#answer { white-space: pre-wrap; padding: 8px; }
+</style></head><body><div id="scroller"><div id="answer"></div></div><script>
+const answer = document.getElementById('answer');
+const scroller = document.getElementById('scroller');
+let paragraph = answer.appendChild(document.createElement('p'));
+let pending = '';
+let scheduled = false;
+addEventListener('message', (event) => {
+  if (event.data.type !== 'append') return;
+  pending += event.data.text;
+  if (scheduled) return;
+  scheduled = true;
+  requestAnimationFrame(() => {
+    scheduled = false;
+    const [first, ...rest] = pending.split('\\n\\n');
+    paragraph.append(first);
+    for (const text of rest) {
+      paragraph = answer.appendChild(document.createElement('p'));
+      paragraph.append(text);
+    }
+    pending = '';
+    scroller.scrollTop = scroller.scrollHeight;
+  });
+});
+</script></body></html>`;
+
 function page(scriptUri: string, locale: 'en' | 'fa' = 'en'): string {
   return renderWebviewHtml({ cspSource: origin, scriptUri, styleUri: `${origin}/dist/webview.css`, nonce, locale, dir: locale === 'fa' ? 'rtl' : 'ltr' });
 }
@@ -165,6 +200,7 @@ async function main(): Promise<void> {
       const path = new URL(route.request().url()).pathname;
       if (path === '/cpu') return route.fulfill({ contentType: 'text/html', body: page(`${origin}/bench/cpu-page.js`) });
       if (path === '/app') return route.fulfill({ contentType: 'text/html', body: page(`${origin}/dist/webview.js`) });
+      if (path === '/floor') return route.fulfill({ contentType: 'text/html', body: floorPage });
       const file = path.startsWith('/bench/') ? join(benchDir, path.slice('/bench/'.length)) : path.startsWith('/dist/') ? join(root, path) : undefined;
       if (!file) return route.fulfill({ status: 404, body: '' });
       return route.fulfill({ contentType: contentTypes[extname(file)] ?? 'application/octet-stream', body: await readFile(file) });
@@ -205,6 +241,20 @@ async function main(): Promise<void> {
       incrementalLongestUpdateMs: round(Math.max(...incremental.samples)),
     });
 
+    // About 250 chunks a second: several times faster than a model writes, so the panel is never idle.
+    const perTick = 1;
+    const tickMs = 4;
+
+    // ── the harness's floor: the same chunks into a page that only appends text ─────────────────────────────
+    const floor = await context.newPage();
+    await floor.addInitScript({ content: `globalThis.__name = (target) => target;\n${driverScript}` });
+    await floor.goto(`${origin}/floor`);
+    await floor.waitForTimeout(2000);
+    await floor.evaluate((chunks) => (globalThis as unknown as { __driver: Driver }).__driver.load(chunks), chunks);
+    const floorRun = await floor.evaluate(({ perTick, tickMs }) =>
+      (globalThis as unknown as { __driver: Driver }).__driver.stream('t1', perTick, tickMs), { perTick, tickMs });
+    await floor.close();
+
     // ── the real panel streaming the same chunks ─────────────────────────────────────────────────────────────
     const app = await context.newPage();
     await app.addInitScript({ content: `globalThis.__name = (target) => target;\n${driverScript}` });
@@ -219,9 +269,6 @@ async function main(): Promise<void> {
       page.postMessage({ type: 'state', state: { locale: 'en', hasToken: true, conversation: { id: 'c', title: 'bench', turns: [] } } }, '*');
       page.postMessage({ type: 'turnStarted', turn: { id: 't1', question: 'A long answer, please.', answer: '', status: 'pending', sources: [] } }, '*');
     });
-    // About 250 chunks a second: several times faster than a model writes, so the panel is never idle.
-    const perTick = 1;
-    const tickMs = 4;
     // Chromium's own task trace gives each main-thread task's wall time and the CPU time it really used, which
     // tells a slow panel from a busy machine.
     await app.evaluate((chunks) => (globalThis as unknown as { __driver: Driver }).__driver.load(chunks), chunks);
@@ -235,6 +282,8 @@ async function main(): Promise<void> {
       chunks: streamed.latencies.length, streamSeconds: round(streamed.durationMs / 1000, 1), pace: `${perTick} chunks every ${tickMs} ms`,
       p50Ms: round(percentile(streamed.latencies, 50)), p95Ms: round(percentile(streamed.latencies, 95)),
       p99Ms: round(percentile(streamed.latencies, 99)), maxMs: round(Math.max(...streamed.latencies)), target: 'p95 < 20',
+      floorP50Ms: round(percentile(floorRun.latencies, 50)), floorP95Ms: round(percentile(floorRun.latencies, 95)),
+      panelOverFloorP95Ms: round(percentile(streamed.latencies, 95) - percentile(floorRun.latencies, 95)),
     });
     result('webview.longest-task', {
       longTasksOver50Ms: streamed.longTasks.length, longestTaskMs: streamed.longTasks.length ? round(Math.max(...streamed.longTasks)) : 0,
