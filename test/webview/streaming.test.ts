@@ -139,6 +139,19 @@ describe('streaming (Chromium)', function () {
     });
   });
 
+  it('spaces a heading the same wherever the groups and sections of a long answer fall', async function () {
+    // 300 blocks fill two sections of 16 groups of 8; a heading opens every 16th block, so some open a group
+    // or a section. Only the answer's first block sits flush with its top.
+    const blocks = Array.from({ length: 300 }, (_, index) => (index % 16 === 0 ? `## Heading ${index}` : `Paragraph ${index}.`));
+    await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') }, { type: 'append', turnId: 't1', text: blocks.join('\n\n') },
+      { type: 'turnEnded', turnId: 't1', status: 'done' });
+    const margins = await view.page.$$eval('article .markdown h2', (nodes) => nodes.map((node) => getComputedStyle(node).marginBlockStart));
+    assert.equal(await view.page.locator('article .markdown .md-section').count(), 3);
+    assert.equal(margins.length, 19);
+    assert.equal(margins[0], '0px');
+    assert.deepEqual(new Set(margins.slice(1)), new Set(['14px']));
+  });
+
   it('updates the DOM at most once per animation frame however fast chunks arrive', async function () {
     await view.send(state([]), { type: 'turnStarted', turn: turn('t1', 'q') });
     const perFrame = await view.page.evaluate(async () => {
