@@ -1,5 +1,6 @@
-// Work the first answer would otherwise pay inside its animation frames, done while the panel is idle: each piece
-// is one idle callback, so none of them is a long task either.
+// Work the first answer would otherwise pay inside its animation frames, done while the panel is idle (idle.ts:
+// one piece per idle callback, so none of them is a long task either).
+import { whenIdle } from './idle';
 import { highlighterWarmUps } from './markdown/highlight';
 import { IncrementalMarkdown } from './markdown/incremental';
 
@@ -31,12 +32,5 @@ function loadPersianFont(): void {
 }
 
 export function warmUpWhileIdle(): void {
-  const pending = [loadPersianFont, lexSample, ...highlighterWarmUps()];
-  const idle = (callback: () => void) =>
-    typeof requestIdleCallback === 'function' ? requestIdleCallback(callback, { timeout: 5000 }) : setTimeout(callback, 200);
-  const next = () => {
-    pending.shift()?.();
-    if (pending.length > 0) idle(next);
-  };
-  idle(next);
+  for (const task of [loadPersianFont, lexSample, ...highlighterWarmUps()]) whenIdle(task);
 }

@@ -17,6 +17,7 @@ import typescript from 'highlight.js/lib/languages/typescript';
 import xml from 'highlight.js/lib/languages/xml';
 import yaml from 'highlight.js/lib/languages/yaml';
 import type { ComponentChildren } from 'preact';
+import { whenIdle } from '../idle';
 
 const languages = { bash, csharp, css, diff, go, java, javascript, json, python, sql, typescript, xml, yaml };
 for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(name, language);
@@ -82,57 +83,18 @@ export function highlightedCode(code: string, language: string | undefined): Com
   return cache.get(cacheKey(code, known))?.map(toNodes);
 }
 
-interface Job {
-  code: string;
-  language: string;
-  done(): void;
-}
-
-const queue: Job[] = [];
-let idleScheduled = false;
-
-function runJob(job: Job): void {
-  const known = knownLanguage(job.language);
-  if (known && !cache.has(cacheKey(job.code, known))) highlightNow(job.code, known);
-  job.done();
-}
-
-function runWhileIdle(deadline: IdleDeadline): void {
-  idleScheduled = false;
-  // At least one job per idle period, so a panel that is never idle for long still gets its colours.
-  do {
-    const job = queue.shift();
-    if (job) runJob(job);
-  } while (queue.length > 0 && deadline.timeRemaining() > 4);
-  scheduleIdle();
-}
-
-function scheduleIdle(): void {
-  if (idleScheduled || queue.length === 0) return;
-  idleScheduled = true;
-  // The timeout keeps colours coming in a panel whose frames never leave an idle period (or a hidden one).
-  requestIdleCallback(runWhileIdle, { timeout: 1000 });
-}
-
 /**
- * Highlights `code` when the panel is idle, then calls `done` (which renders the block again, now from the cache).
+ * Highlights `code` in an idle period, then calls `done` (which renders the block again, now from the cache).
  * A fence that closes while the answer streams would otherwise pay highlight.js (about 3 ms for a 15-line block,
  * traced) inside the animation frame that shows the next chunks.
- * Returns a function that cancels the job, for a block that goes away first.
+ * Returns a function that cancels it, for a block that goes away first.
  */
 export function highlightWhenIdle(code: string, language: string, done: () => void): () => void {
-  const job: Job = { code, language, done };
-  queue.push(job);
-  scheduleIdle();
-  return () => {
-    const index = queue.indexOf(job);
-    if (index >= 0) queue.splice(index, 1);
-  };
-}
-
-/** Runs every waiting job now: the render-cost benchmark counts highlighting inside the update that caused it. */
-export function flushHighlights(): void {
-  while (queue.length > 0) runJob(queue.shift() as Job);
+  return whenIdle(() => {
+    const known = knownLanguage(language);
+    if (known && !cache.has(cacheKey(code, known))) highlightNow(code, known);
+    done();
+  });
 }
 
 /**

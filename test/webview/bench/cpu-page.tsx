@@ -7,7 +7,8 @@ import { act } from 'preact/test-utils';
 import { marked } from 'marked';
 import { translator } from '../../../webview/i18n';
 import { IncrementalMarkdown } from '../../../webview/markdown/incremental';
-import { flushHighlights, highlighterWarmUps } from '../../../webview/markdown/highlight';
+import { runIdleTasksNow } from '../../../webview/idle';
+import { highlighterWarmUps } from '../../../webview/markdown/highlight';
 import { FullMarkdownView, MarkdownEnvContext, MarkdownView, type MarkdownEnv } from '../../../webview/markdown/render';
 
 // Both renderers start with compiled grammars, as the panel does after its idle warm-up.
@@ -44,13 +45,13 @@ function incremental(chunks: string[]): { samples: number[]; text: string } {
     // act() runs the effects and re-renders now, not in a later task that this synchronous loop would never reach.
     act(() => render(<MarkdownEnvContext.Provider value={env}><MarkdownView snapshot={markdown.snapshot()} streaming /></MarkdownEnvContext.Provider>, target));
     // The panel highlights a closed fence in the next idle period; its cost belongs to this update.
-    act(flushHighlights);
+    act(runIdleTasksNow);
     void target.offsetHeight;
     samples.push(performance.now() - start);
   }
   markdown.finish();
   act(() => render(<MarkdownEnvContext.Provider value={env}><MarkdownView snapshot={markdown.snapshot()} streaming={false} /></MarkdownEnvContext.Provider>, target));
-  act(flushHighlights);
+  act(runIdleTasksNow);
   const text = target.textContent ?? '';
   render(null, target);
   target.remove();
@@ -67,7 +68,7 @@ function naive(chunks: string[], every: number): { samples: Sample[]; text: stri
     if ((index + 1) % every !== 0 && index !== chunks.length - 1) return;
     const start = performance.now();
     act(() => render(<MarkdownEnvContext.Provider value={env}><FullMarkdownView tokens={marked.lexer(sofar)} /></MarkdownEnvContext.Provider>, target));
-    act(flushHighlights);
+    act(runIdleTasksNow);
     void target.offsetHeight;
     samples.push({ index, ms: performance.now() - start });
   });
