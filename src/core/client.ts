@@ -1,12 +1,13 @@
 // The RAG Core client: one question in, one normalized event sequence out, whether the core streamed it
 // or the normal endpoint answered. It owns the decisions around a request — which endpoint, when to retry,
-// when to resume, when to give up — and leaves bytes to sse.ts, shapes to normalize.ts and HTTP to http.ts.
+// when to resume, when to give up — and leaves an event stream's bytes to event-stream.ts, shapes to
+// normalize.ts and HTTP to http.ts.
 import type { Dispatcher } from 'undici';
 import { AnswerAssembler, answerTooLarge } from './answer.js';
 import { CoreError, fromNetworkError, httpError, protocolError, redact, simpleError, timeoutError } from './errors.js';
-import { createDispatcher, discard, formatBytes, post, readText, retryAfterMs, type Response } from './http.js';
-import { MalformedDataError, readAnswerBody } from './normalize.js';
-import { createSseReader } from './sse.js';
+import { createDispatcher, discard, post, readText, retryAfterMs, type Response } from './http.js';
+import { readAnswerBody } from './normalize.js';
+import { EventStreamReader, type ResumePoint } from './event-stream.js';
 import type {
   AnswerMode,
   AskEvent,
@@ -41,13 +42,10 @@ const RETRYABLE_STATUS = new Set([502, 503, 504]);
 const MAX_RETRY_AFTER_MS = 30_000;
 
 /** Everything one `ask` carries between its attempts. */
-interface AskState {
+interface AskState extends ResumePoint {
   body: string;
   token: string | undefined;
   answer: AnswerAssembler;
-  /** The last SSE `id:` seen: a dropped stream resumes from it. */
-  lastEventId?: string;
-  serverRetryMs?: number;
 }
 
 /**
@@ -147,7 +145,7 @@ class RagCoreClient implements CoreClient {
         const resumable = mode === 'stream' && state.lastEventId !== undefined && isBrokenConnection(error);
         if (resumable && resumes < this.#retry.maxAttempts) {
           resumes += 1;
-          const delay = state.serverRetryMs ?? this.#retry.baseDelayMs;
+          const delay = Math.min(state.serverRetryMs ?? this.#retry.baseDelayMs, this.#retry.maxDelayMs);
           this.#log('warn', `stream broke (${error.info.message}); resuming after event ${state.lastEventId} in ${delay} ms`);
           if (await sleep(delay, signal)) continue;
         } else if (state.answer.textLength === 0 && isRetryable(error) && failures + 1 < this.#retry.maxAttempts) {
@@ -251,50 +249,26 @@ class RagCoreClient implements CoreClient {
       this.#setStatus('active');
 
       const pending: AskEvent[] = [];
-      let finished = false;
-      let failure: CoreError | undefined;
-      const reader = createSseReader(
-        {
-          onMessage: (message) => {
-            if (finished || failure) return;
-            if (message.id !== undefined) state.lastEventId = message.id;
-            request.sawEvent();
-            try {
-              finished = state.answer.acceptMessage(message, pending);
-            } catch (caught) {
-              failure = caught instanceof MalformedDataError ? protocolError('an event is not valid JSON') : toCoreError(caught);
-            }
-          },
-          onRetry: (ms) => {
-            state.serverRetryMs = Math.min(ms, this.#retry.maxDelayMs);
-          },
-          onOversized: () => {
-            failure = protocolError(`one event is larger than the ${formatBytes(this.#limits.maxEventBytes)} limit`);
-          },
-        },
-        this.#limits.maxEventBytes,
-      );
-
+      const stream = new EventStreamReader(state.answer, state, this.#limits.maxEventBytes);
       request.expectFirstEvent();
       try {
         for await (const piece of response.body as AsyncIterable<Uint8Array>) {
           request.pause();
-          reader.push(piece);
-          state.answer.flush(pending);
+          stream.read(piece, pending);
+          if (stream.sawEvent) request.sawEvent();
           // Events read before a failure in the same network read are still the core's words: give them first.
           while (pending.length > 0) yield pending.shift() as AskEvent;
-          if (failure) throw failure;
-          if (finished) return 'done';
+          if (stream.failure) throw stream.failure;
+          if (stream.finished) return 'done';
           request.resume();
         }
       } catch (caught) {
         request.rethrow(caught);
       }
-      reader.end();
-      state.answer.flush(pending);
+      stream.end(pending);
       while (pending.length > 0) yield pending.shift() as AskEvent;
-      if (failure) throw failure;
-      if (finished) return 'done';
+      if (stream.failure) throw stream.failure;
+      if (stream.finished) return 'done';
       throw simpleError('network', 'The core closed the connection before the answer was complete.');
     } finally {
       request.close();
@@ -507,10 +481,6 @@ function parseBaseUrl(value: string): URL {
   }
   if (url.username || url.password) throw simpleError('config', 'The core URL must not contain a user name or password.');
   return url;
-}
-
-function toCoreError(caught: unknown): CoreError {
-  return caught instanceof CoreError ? caught : protocolError(caught instanceof Error ? caught.message : String(caught));
 }
 
 function isBrokenConnection(error: CoreError): boolean {

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createParser } from 'eventsource-parser';
 import { AnswerAssembler } from '../../../src/core/answer';
-import { createSseReader } from '../../../src/core/sse';
+import { EventStreamReader } from '../../../src/core/event-stream';
 import type { AskEvent } from '../../../src/core/types';
 
 /** eventsource-parser on its own, decoding the bytes the way its README asks callers to. */
@@ -14,17 +14,17 @@ function parserAlone(pieces: Uint8Array[]): void {
   for (const piece of pieces) parser.feed(decoder.decode(piece, { stream: true }));
 }
 
-/** What the client runs per network read (the same functions): decode, parse, read the JSON, assemble AskEvents. */
+/** What the client runs on every network read of an event stream (the same class): decode, parse, normalize. */
 function clientPipeline(pieces: Uint8Array[]): void {
   const pending: AskEvent[] = [];
-  const answer = new AnswerAssembler(64 << 20, undefined);
-  const reader = createSseReader({ onMessage: (message) => void answer.acceptMessage(message, pending), onOversized: () => undefined }, 1 << 20);
+  const stream = new EventStreamReader(new AnswerAssembler(64 << 20, undefined), {}, 1 << 20);
   for (const piece of pieces) {
-    reader.push(piece);
-    answer.flush(pending);
+    stream.read(piece, pending);
     pending.length = 0; // the client hands these to its caller after every read
   }
-  reader.end();
+  stream.end(pending);
+  // A failure early in the recording would skip the rest and look fast: only a whole answer counts.
+  if (!stream.finished || stream.failure) throw new Error(`the recording did not read as one answer: ${stream.failure?.message ?? 'no end'}`);
 }
 
 const [mode, file] = process.argv.slice(2);
