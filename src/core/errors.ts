@@ -105,3 +105,8 @@ function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** A size limit as a person reads it: "1 MiB", "64 KiB". */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1 << 20 ? `${Math.round(bytes / (1 << 20))} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}

@@ -2,8 +2,7 @@
 // The client runs it on every read of the body, and the throughput benchmark runs this same code on a
 // recording, so what is measured is what ships.
 import type { AnswerAssembler } from './answer.js';
-import { CoreError, protocolError } from './errors.js';
-import { formatBytes } from './http.js';
+import { CoreError, formatBytes, protocolError } from './errors.js';
 import { MalformedDataError } from './normalize.js';
 import { createSseReader, type SseMessage, type SseReader } from './sse.js';
 import type { AskEvent } from './types.js';

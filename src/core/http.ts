@@ -3,7 +3,7 @@
 // only within the core's origin, so the bearer token never travels anywhere else.
 import { rootCertificates } from 'node:tls';
 import { Agent, EnvHttpProxyAgent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { CoreError } from './errors.js';
+import { CoreError, formatBytes } from './errors.js';
 
 export interface DispatcherOptions {
   proxyUrl?: string;
@@ -102,10 +102,6 @@ export function discard(body: Response['body']): void {
 }
 
 function ignore(): void {}
-
-export function formatBytes(bytes: number): string {
-  return bytes >= 1 << 20 ? `${Math.round(bytes / (1 << 20))} MiB` : `${Math.round(bytes / 1024)} KiB`;
-}
 
 /** Retry-After in milliseconds, from seconds or an HTTP date. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
