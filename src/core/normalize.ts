@@ -33,22 +33,22 @@ type JsonObject = Record<string, unknown>;
 // eslint-disable-next-line no-control-regex -- a raw control character makes the JSON invalid: leave it to JSON.parse
 const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
 // eslint-disable-next-line no-control-regex -- as above
-const ESCAPED_CHUNK = /^\{"type":"chunk","content":("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")\}$/;
+const ESCAPED_CHUNK = /^\{"type":"chunk","content":"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"\}$/;
 const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
 
 /**
- * The content of a chunk written in the exact shape the core writes, `{"type":"chunk","content":"…"}`, when it
- * needs no unescaping; otherwise undefined, and the caller takes the general path (readStreamEvent), which gives
- * the same result. Nearly every event of an answer is such a chunk: reading it without JSON.parse or an object
- * is what keeps the client close to the SSE parser's own speed.
+ * The content of a chunk written in the exact shape the core writes, `{"type":"chunk","content":"…"}`;
+ * otherwise undefined, and the caller takes the general path (readStreamEvent), which gives the same result.
+ * Nearly every event of an answer is such a chunk, and most need no unescaping: reading those without
+ * JSON.parse or an object is what keeps the client close to the SSE parser's own speed.
  */
 export function plainChunkContent(data: string): string | undefined {
   // One compiled regular expression checks the whole shape; measured, it is cheaper than startsWith plus a
   // scan of the content on the sliced strings the SSE parser hands out.
   if (PLAIN_CHUNK.test(data)) return data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2);
-  // Text with a newline or a quote: only the string literal goes through JSON.parse, not a whole object.
-  const literal = ESCAPED_CHUNK.exec(data)?.[1];
-  return literal === undefined ? undefined : (JSON.parse(literal) as string);
+  // Text with a newline or a quote: only the string literal goes through JSON.parse, not a whole object, and
+  // `test` with a slice is cheaper than `exec` with a capture group (measured on the benchmark's recording).
+  return ESCAPED_CHUNK.test(data) ? (JSON.parse(data.slice(PLAIN_CHUNK_PREFIX_LENGTH - 1, -1)) as string) : undefined;
 }
 
 /**
