@@ -29,6 +29,17 @@ export class AnswerAssembler {
     return false;
   }
 
+  /**
+   * Adds the text of a run of chunk events; false, adding nothing, when the run must be read event by event:
+   * before `start` (the first event adds one) or when it would cross the size limit (the error then comes at
+   * the event that crosses it, with the text before it kept).
+   */
+  appendChunkRun(text: string): boolean {
+    if (!this.startSent || this.textLength + text.length > this.maxAnswerChars) return false;
+    this.#append(text);
+    return true;
+  }
+
   /** Gives out the text collected since the last flush; call it after every network read and before an error. */
   flush(out: AskEvent[]): void {
     if (this.#unflushed === '') return;

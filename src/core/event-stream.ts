@@ -26,14 +26,20 @@ export class EventStreamReader {
   /** Where `#accept` puts events during one `read`. */
   #out: AskEvent[] = [];
 
+  /**
+   * @param recogniseChunkFrames false reads every event through eventsource-parser: the reference the tests
+   *   compare the chunk-frame fast path (chunk-frames.ts) against.
+   */
   constructor(
     private readonly answer: AnswerAssembler,
     private readonly resume: ResumePoint,
     maxEventBytes: number,
+    recogniseChunkFrames = true,
   ) {
     this.#sse = createSseReader(
       {
         onMessage: (message) => this.#accept(message),
+        onChunkText: recogniseChunkFrames ? (text) => this.#acceptChunkRun(text) : undefined,
         onRetry: (ms) => {
           resume.serverRetryMs = ms;
         },
@@ -57,6 +63,13 @@ export class EventStreamReader {
     this.#out = out;
     this.#sse.end();
     this.answer.flush(out);
+  }
+
+  /** Declined (false), the run is parsed event by event, and #accept gives the same outcome. */
+  #acceptChunkRun(text: string): boolean {
+    if (this.finished || this.failure || !this.answer.appendChunkRun(text)) return false;
+    this.sawEvent = true;
+    return true;
   }
 
   #accept(message: SseMessage): void {
