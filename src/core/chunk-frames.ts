@@ -43,8 +43,8 @@ export function chunkRunText(run: string): string {
 
 /**
  * The start of the first event after `from` that may be a chunk frame; else the end of the last complete event
- * (just after its empty line); -1 when there is none after `from`. `from` must be the start of an event. An LF
- * LF ends an event whatever line endings came before it; events ended by CRs alone are not found.
+ * (just after its empty line); -1 when there is none after `from`. `from` must be the start of an event, and the
+ * text must have no CR.
  */
 export function nextEventBoundary(text: string, from: number): number {
   NEXT_FRAME.lastIndex = from;

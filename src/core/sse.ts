@@ -32,11 +32,13 @@ export function createSseReader(handlers: SseHandlers, maxEventChars: number): S
   const decoder = new TextDecoder('utf-8');
   let endsWithCarriageReturn = false;
   let stopped = false;
-  // While chunk frames are recognised the parser is only ever fed whole events, text up to an empty line (LF LF,
-  // which ends an event whatever line endings came before it), so between two feeds it holds nothing and a run of
-  // frames can be read past it. `held` is the incomplete event at the end of the text so far.
+  // While chunk frames are recognised the parser is only ever fed whole events, text up to an empty line (LF LF),
+  // so between two feeds it holds nothing and a run of frames can be read past it. `held` is the incomplete event
+  // at the end of the text so far.
   let recognising = handlers.onChunkText !== undefined;
   let held = '';
+  // Kept aside: asking `held` would flatten it, a copy of all of it on every read.
+  let heldEndsWithLineFeed = false;
   const parser = createParser({
     onEvent: handlers.onMessage,
     onComment: handlers.onComment,
@@ -59,10 +61,20 @@ export function createSseReader(handlers: SseHandlers, maxEventChars: number): S
 
   function feed(decoded: string): void {
     if (stopped) return;
+    if (recognising && decoded.includes('\r')) {
+      // CR line endings: the frames use LF only, and the boundary search looks for LF LF. The parser takes it all.
+      recognising = false;
+      decoded = held + decoded;
+      held = '';
+    }
     if (!recognising) return feedParser(decoded);
     const text = held + decoded;
     let from = 0;
-    while (from < text.length && !stopped) {
+    // Only an empty line ends an event. Without one in the new text, the text is held unsearched: a long event
+    // arriving in many small reads then costs time in proportion to its length, not to its length per read.
+    const endsAnEvent = decoded.includes('\n\n') || (heldEndsWithLineFeed && decoded.charCodeAt(0) === 10);
+    if (decoded !== '') heldEndsWithLineFeed = decoded.charCodeAt(decoded.length - 1) === 10;
+    while (endsAnEvent && from < text.length && !stopped) {
       // A run of frames, or else the events up to the next possible frame or the end of the last complete event.
       const runEnd = chunkRunEnd(text, from);
       const end = runEnd === -1 ? nextEventBoundary(text, from) : runEnd;
@@ -71,10 +83,9 @@ export function createSseReader(handlers: SseHandlers, maxEventChars: number): S
       if (runEnd === -1 || !handlers.onChunkText?.(chunkRunText(text.slice(from, runEnd)))) feedParser(text.slice(from, end));
       from = end;
     }
-    held = text.slice(from);
-    // An empty line of CRs ends events that the boundary search, which looks for LF LF, would hold back; and an
-    // event over the limit is the parser's to judge. From then on every byte goes to the parser.
-    if (held.includes('\r') || held.length > maxEventChars) {
+    held = from === 0 ? text : text.slice(from);
+    if (held.length > maxEventChars) {
+      // An event over the limit is the parser's to judge, as it would have been without recognition.
       recognising = false;
       feedParser(held);
       held = '';

@@ -113,6 +113,22 @@ describe('chunk frames read past the SSE parser', function () {
     }
   });
 
+  it('reads a long event that arrives in thousands of tiny reads without searching all of it on every read', function () {
+    // Searching the held text again per read made this take minutes (the extension host would hang on a core that
+    // trickles a big event); read once, it takes a fraction of a second. The timeout only catches that hang.
+    this.timeout(20_000);
+    const reader = new EventStreamReader(new AnswerAssembler(1 << 20, undefined), {}, 4 << 20);
+    const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+    const out: AskEvent[] = [];
+    // An event of a type the client ignores, 2 MB of valid JSON over 2,000 lines, its end in 10,000 one-byte reads.
+    reader.read(encode('event: start\ndata: {"type":"start"}\n\ndata: {"type":"progress","pad":[\n'), out);
+    for (let line = 0; line < 2000; line++) reader.read(encode(`data: ${'0,'.repeat(500)}\n`), out);
+    reader.read(encode('data: '), out);
+    for (let byte = 0; byte < 10_000; byte++) reader.read(encode(' '), out);
+    reader.read(encode('0]}\n\ndata: {"type":"chunk","content":"after"}\n\ndata: {"type":"end"}\n\n'), out);
+    assert.deepEqual(out.map((event) => (event.type === 'chunk' ? event.content : event.type)), ['start', 'after', 'end']);
+  });
+
   it('does not hold back events that end with an empty line of CRs after frames it read', function () {
     const events = (text: string): AskEvent[] => {
       const reader = new EventStreamReader(new AnswerAssembler(1 << 20, undefined), {}, 1 << 20);
