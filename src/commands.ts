@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { checkConnection, type CheckResult } from './chat/checkConnection';
 import { showHistory } from './chat/history';
-import type { InsertTarget, Turn } from './messages';
+import type { InsertTarget, Turn } from './shared/messages';
 import type { Parts } from './parts';
 
 export function registerCommands(parts: Parts): vscode.Disposable[] {

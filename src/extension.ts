@@ -9,7 +9,7 @@ import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
 import { registerCommands } from './commands';
 import { CLIENT_SETTINGS } from './config';
-import type { Locale } from './messages';
+import type { Locale } from './shared/messages';
 import type { Parts } from './parts';
 import { adoptDevToken, TokenStore } from './secrets';
 import { StatusBar } from './statusBar';

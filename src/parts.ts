@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 import type { CoreClientProvider } from './chat/clientProvider';
 import type { ChatController } from './chat/controller';
 import type { ConversationStore } from './chat/conversationStore';
-import type { InsertTarget, WebviewMessage } from './messages';
+import type { InsertTarget, WebviewMessage } from './shared/messages';
 import type { TokenStore } from './secrets';
 import type { StatusBar } from './statusBar';
 import type { ChatViews } from './views/chatViewProvider';

@@ -3,7 +3,7 @@
 // click inside the webview); test/vscode/README.md lists what each call is for.
 import type { Conversation } from './chat/conversationStore';
 import { ConversationStore } from './chat/conversationStore';
-import type { ChatState, ConversationView, WebviewMessage } from './messages';
+import type { ChatState, ConversationView, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
 

@@ -1,5 +1,5 @@
 // The panel's strings in English and Persian. The host tells the locale (VS Code's display language) in `state`.
-import type { Locale } from '../src/messages';
+import type { Locale } from '../src/shared/messages';
 
 const en = {
   panelLabel: 'Tejarat chat',

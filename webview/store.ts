@@ -6,7 +6,7 @@
 import {
   isHostMessage, type AnswerMode, type ChatState, type HostMessage, type InsertTarget, type Locale,
   type MetadataView, type SourceView, type Turn, type TurnError, type TurnStatus,
-} from '../src/messages';
+} from '../src/shared/messages';
 import { isLocale } from './i18n';
 import { IncrementalMarkdown } from './markdown/incremental';
 import { safeUrl } from './markdown/urls';

@@ -1,5 +1,5 @@
 // The webview's side of the VS Code API: post typed messages, keep a little state across hide and reload.
-import type { WebviewMessage } from '../src/messages';
+import type { WebviewMessage } from '../src/shared/messages';
 
 export interface PersistedState {
   draft?: string;

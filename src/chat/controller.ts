@@ -2,7 +2,7 @@
 // `HostMessage`s (appended text only, never the whole transcript per chunk) and the views forward them.
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
-import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../messages';
+import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../shared/messages';
 import { questionLanguage, readSettings } from '../config';
 import type { TokenStore } from '../secrets';
 import type { CoreClientProvider } from './clientProvider';

@@ -1,7 +1,7 @@
 // Conversations kept per workspace in `workspaceState`, so they survive a window reload. The store is bounded:
 // workspaceState is loaded whole at startup, so an unbounded history would slow every window of this workspace.
 import type * as vscode from 'vscode';
-import type { Turn } from '../messages';
+import type { Turn } from '../shared/messages';
 
 export interface Conversation {
   id: string;

@@ -2,7 +2,7 @@
 // document. The chat webview takes focus away from the editor, so the last text editor the user was in is
 // remembered and used.
 import * as vscode from 'vscode';
-import type { InsertTarget } from '../messages';
+import type { InsertTarget } from '../shared/messages';
 
 /** When the text is exactly one fenced code block, its code; otherwise the text unchanged. */
 export function codeOnly(text: string): string {

@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Intent } from '../parts';
 import type { ChatController } from './controller';
-import type { InsertTarget } from '../messages';
+import type { InsertTarget } from '../shared/messages';
 
 export function createIntentHandler(
   controller: ChatController,

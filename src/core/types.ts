@@ -1,5 +1,6 @@
 // Public types of the RAG Core client. Plain data only: no `vscode`, no DOM, so the CLI,
 // the extension host and the tests share them.
+import type { ErrorCode, ErrorParams } from './error-text.js';
 
 /** How the client talks to the core. `auto` streams and falls back to the normal request on 404/405/501. */
 export type StreamingPreference = 'auto' | 'always' | 'never';
@@ -7,14 +8,36 @@ export type StreamingPreference = 'auto' | 'always' | 'never';
 /** Which endpoint served an answer. */
 export type AnswerMode = 'stream' | 'fallback';
 
+/**
+ * One limit per phase of a request, as real cores answer: connecting is quick or broken, producing an answer takes
+ * a RAG core 15-90 s, and a stream that goes silent mid-answer is broken. 0 turns a limit off.
+ */
 export interface CoreTimeouts {
-  /** Opening the TCP/TLS connection and receiving response headers. Default 10 000 ms. */
+  /** Opening the connection: TCP, TLS and a proxy tunnel, up to the request being sent. Default 10 000 ms. */
   connectMs?: number;
-  /** Headers received → first SSE event (or the whole JSON body in fallback). Default 60 000 ms. */
-  firstEventMs?: number;
-  /** Between two SSE events; comments and heartbeats count as activity. Default 60 000 ms. */
+  /**
+   * The question sent → the first SSE event (streaming), or → the complete JSON body (normal request). The core
+   * sends headers whenever it likes inside this. Default 180 000 ms, so an answer the core takes 90 s to make arrives.
+   */
+  answerMs?: number;
+  /** Between two SSE events once the answer streams; comments and heartbeats count as activity. Default 60 000 ms. */
   idleMs?: number;
 }
+
+/**
+ * How the client's requests travel.
+ * - `undici` (default): the client's own undici agent, with `proxyUrl`, `ca` and the environment's
+ *   HTTPS_PROXY/HTTP_PROXY/NO_PROXY. The CLI and explicit overrides use it.
+ * - `fetch`: the given fetch function as it is. In VS Code's extension host the global fetch carries VS Code's
+ *   proxy resolution (`http.proxy`, PAC, system proxy, proxy auth) and the system's certificates; passing it a
+ *   dispatcher would break that, so the client never does.
+ */
+export type CoreTransport = { kind: 'undici' } | { kind: 'fetch'; fetch: typeof globalThis.fetch };
+
+/** Which way requests reach the core, for the status check and the log. */
+export type NetworkPath = 'vscode' | 'explicit-proxy' | 'environment-proxy' | 'direct';
+/** Where the trust in the core's TLS certificate comes from. */
+export type TrustSource = 'vscode-system' | 'node' | 'ca-file' | 'none-insecure' | 'not-tls';
 
 export interface CoreClientOptions {
   /** Origin (and optional base path) of the core, e.g. `https://core.tejarat.chat`. */
@@ -30,6 +53,8 @@ export interface CoreClientOptions {
   /** Default `auto`. */
   streaming?: StreamingPreference;
   timeouts?: CoreTimeouts;
+  /** Default `{ kind: 'undici' }`. `proxyUrl`, `ca` and `rejectUnauthorized` apply to `undici` only. */
+  transport?: CoreTransport;
   /** Explicit proxy URL. Without it `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from the environment are honoured. */
   proxyUrl?: string;
   /** Extra CA certificates (PEM) trusted besides Node's own, e.g. a corporate TLS-intercepting CA. */
@@ -99,11 +124,17 @@ export type ErrorKind =
   | 'cancelled' // the caller aborted
   | 'config'; // bad base URL, no token, …
 
-export type TimeoutPhase = 'connect' | 'first-event' | 'idle';
+export type TimeoutPhase = 'connect' | 'answer' | 'idle';
 
 /** What a UI needs to act on an error. `message` is one clear sentence, safe to show (no token, no HTML). */
 export interface CoreErrorInfo {
   kind: ErrorKind;
+  /** Which sentence of error-text.ts: a UI shows that sentence in its own language, filled with `params`. */
+  code: ErrorCode;
+  params?: ErrorParams;
+  /** The core's own words (an error event, a JSON `error`/`detail`/`message`), a safe one-line excerpt; shown quoted. */
+  coreSays?: string;
+  /** The English sentence (with "The answer was cut off." before it when `partial`), and the core's words quoted. */
   message: string;
   status?: number;
   /** For `rate-limited` (and 503) when the core sent Retry-After. */
@@ -132,6 +163,8 @@ export interface CheckReport {
   streaming: StreamingStatus;
   /** The HTTP status the stream endpoint answered, when it answered. */
   streamStatus?: number;
-  timings: { totalMs: number; streamMs?: number; queryMs?: number };
+  /** Milliseconds from sending; a phase that was not reached (or not observable through the transport) is absent. */
+  timings: { totalMs: number; connectMs?: number; headersMs?: number; firstEventMs?: number };
+  network: { path: NetworkPath; trust: TrustSource; proxy?: string };
   error?: CoreErrorInfo;
 }

@@ -5,7 +5,7 @@
 // Streaming path: `webview.postMessage` can hang (microsoft/vscode#159431), so it is never awaited; appends that
 // arrive in the same turn of the event loop are merged into one message.
 import * as vscode from 'vscode';
-import { type HostMessage, isWebviewMessage, type Locale, type WebviewMessage } from '../messages';
+import { type HostMessage, isWebviewMessage, type Locale, type WebviewMessage } from '../shared/messages';
 import type { ChatController } from '../chat/controller';
 import { renderWebviewHtml } from './webviewHtml';
 

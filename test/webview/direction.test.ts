@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
-import { blockDirection, countWords, type Direction, type DirectionCount } from '../../webview/direction';
+import { blockDirection, countWords, type Direction, type DirectionCount } from '../../src/shared/direction';
 import { state, turn } from './fixtures';
 import { launchChromium, WebviewPage } from './harness';
 

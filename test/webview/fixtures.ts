@@ -1,5 +1,5 @@
 // Host messages and answers the Chromium tests send.
-import type { ChatState, HostMessage, Locale, SourceView, Turn } from '../../src/messages';
+import type { ChatState, HostMessage, Locale, SourceView, Turn } from '../../src/shared/messages';
 
 export function state(turns: Turn[] = [], locale: Locale = 'en', hasToken = true): HostMessage {
   const conversation = { id: 'c1', title: 'Test', turns };

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { HostMessage, Locale, WebviewMessage } from '../../src/messages';
+import type { HostMessage, Locale, WebviewMessage } from '../../src/shared/messages';
 import { renderWebviewHtml } from '../../src/views/webviewHtml';
 import { themes, type ThemeName } from './themes';
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { Locale } from '../../src/messages';
+import type { Locale } from '../../src/shared/messages';
 import { richAnswerEn, richAnswerFa, sourcesEn, sourcesFa, state, turn } from './fixtures';
 import { launchChromium, WebviewPage } from './harness';
 import type { ThemeName } from './themes';

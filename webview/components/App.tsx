@@ -1,7 +1,7 @@
 // The chat panel: toolbar, conversation, live region, input.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { translator, type Translate } from '../i18n';
-import type { Direction } from '../direction';
+import type { Direction } from '../../src/shared/direction';
 import { MarkdownEnvContext, type MarkdownEnv } from '../markdown/render';
 import { isActive, type Announcement, type ChatModel, type ChatStore } from '../store';
 import { Composer } from './Composer';

@@ -1,8 +1,8 @@
 // An answer's sources, collapsed by default behind a count. Titles and snippets are text; a link opens only
 // through the host and only if it is http(s) (the store dropped every other address).
-import type { SourceView } from '../../src/messages';
+import type { SourceView } from '../../src/shared/messages';
 import type { Translate } from '../i18n';
-import { blockDirection, type Direction } from '../direction';
+import { blockDirection, type Direction } from '../../src/shared/direction';
 import { displayUrl } from '../markdown/urls';
 import { Icon } from './Icon';
 

@@ -3,10 +3,10 @@
 import { Component } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
-import { blockDirection, type Direction } from '../direction';
+import { blockDirection, type Direction } from '../../src/shared/direction';
 import { MarkdownView } from '../markdown/render';
 import { isActive, type TurnModel } from '../store';
-import type { InsertTarget } from '../../src/messages';
+import type { InsertTarget } from '../../src/shared/messages';
 import { Icon } from './Icon';
 import { Sources } from './Sources';
 

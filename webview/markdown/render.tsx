@@ -4,7 +4,7 @@
 import { Component, createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Token, Tokens } from 'marked';
-import { blockDirection, type Direction } from '../direction';
+import { blockDirection, type Direction } from '../../src/shared/direction';
 import type { Translate } from '../i18n';
 import { Icon } from '../components/Icon';
 import { decodeEntities } from './entities';

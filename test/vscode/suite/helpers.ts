@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TejaratExports, TejaratTestApi } from '../../../src/extension';
-import type { Turn } from '../../../src/messages';
+import type { Turn } from '../../../src/shared/messages';
 import { type RunningCoreServer, type CoreServerOptions, startCoreServer } from '../../core-server/server';
 
 export const EXTENSION_ID = 'tejarat.tejarat-chat';

@@ -2,7 +2,7 @@
 // (sockets, timers, listeners) over many questions.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Turn } from '../../../src/messages';
+import type { Turn } from '../../../src/shared/messages';
 import { answering, ask, closeAllEditors, useCore, waitFor } from './helpers';
 
 const LONG = Array.from({ length: 60 }, (_, index) => `word${index}`).join(' ');

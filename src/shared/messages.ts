@@ -1,5 +1,5 @@
 // Every message between the extension host and the chat webview, both directions.
-// This file is the only code shared by the two bundles: keep it free of imports that pull in
+// src/shared/ is the only code the two bundles share: keep it free of imports that pull in
 // Node, `vscode` or the DOM. The webview validates what it receives with `isHostMessage`
 // and drops anything it does not know.
 //

@@ -1,4 +1,5 @@
-// Direction of a block of text by the majority of its words.
+// Direction of a block of text, and the language of a question, by the majority of its words. Shared: the panel
+// sets each block's direction with it and the extension host picks the `language` a question is sent with.
 // `dir="auto"` looks only at the first strong character, which gets Persian sentences that open with an
 // English word ("React یک کتابخانه است") wrong; counting every word gets them right. Words, not letters: the
 // English terms in a Persian sentence are long ("SecretStorage", "GNOME Keyring") and would outvote it letter by
