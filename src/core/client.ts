@@ -394,15 +394,30 @@ class RagCoreClient implements CoreClient {
     if (signal?.aborted) controller.abort();
     signal?.addEventListener('abort', relay, { once: true });
     const transport = this.#transport;
-    const timer = new PhaseTimer(this.#timeouts, () => controller.abort(), transport.connectObservable);
+    // A request still waiting for its connection (a proxy that never answers CONNECT) does not end when aborted:
+    // undici holds the abort until the connection exists. The limit ends the wait itself.
+    let expire: (reason: Error) => void = () => undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      expire = reject;
+    });
+    expired.catch(() => undefined);
+    const timer = new PhaseTimer(
+      this.#timeouts,
+      (phase) => {
+        controller.abort();
+        expire(timeoutError(phase, this.#base.origin, timer.limitOf(phase)));
+      },
+      transport.connectObservable,
+    );
     const tracked = trackRequest(() => {
       timer.sent();
       transport.noteSent();
     });
     const fail = (caught: unknown): never => {
+      if (signal?.aborted) throw coreError('cancelled', 'cancelled');
       if (caught instanceof CoreError) throw caught;
-      const expired = timer.expired;
-      if (expired && !signal?.aborted) throw timeoutError(expired, this.#base.origin, timer.limitOf(expired));
+      const phase = timer.expired;
+      if (phase) throw timeoutError(phase, this.#base.origin, timer.limitOf(phase));
       throw this.#classify(caught, signal);
     };
     return {
@@ -411,11 +426,14 @@ class RagCoreClient implements CoreClient {
         timer.start();
         try {
           const url = this.#url(path);
-          const response = await post(transport, url, {
-            headers: { ...this.#headers(question.token, accept, extra), [REQUEST_ID]: tracked.id },
-            body: question.body,
-            signal: controller.signal,
-          });
+          const response = await Promise.race([
+            post(transport, url, {
+              headers: { ...this.#headers(question.token, accept, extra), [REQUEST_ID]: tracked.id },
+              body: question.body,
+              signal: controller.signal,
+            }),
+            expired,
+          ]);
           timer.headers();
           this.#log('info', `POST ${url.pathname} [${tracked.id}] → ${response.status} ${contentType(response)} in ${Math.round(performance.now() - t0)} ms`);
           return response;
@@ -425,7 +443,7 @@ class RagCoreClient implements CoreClient {
       },
       readBody: async (response, maxBytes) => {
         try {
-          return await readText(response, maxBytes);
+          return await Promise.race([readText(response, maxBytes), expired]);
         } catch (caught) {
           return fail(caught);
         }

@@ -87,7 +87,8 @@ export function createUndiciTransport(options: UndiciOptions): Transport {
       };
     },
     noteSent: ignore,
-    close: () => dispatcher.close(),
+    // Destroy, not close: close waits for requests still queued for a connection that may never come.
+    close: () => dispatcher.destroy(),
   };
 }
 
