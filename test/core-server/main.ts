@@ -1,17 +1,44 @@
-// `npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream] [--pace-ms N]
-// [--chunk-chars N]`. Starts the local RAG Core and prints one line with its URL once it listens;
-// Ctrl+C (or SIGTERM) closes it.
+// `npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream] [--latency on|off]
+// [--retrieval-ms N] [--tokens-per-second N] [--jitter F] [--time-scale F] [--pace-ms N] [--chunk-chars N]`.
+// Starts the local RAG Core, by default with a realistic latency model, and prints one line with its URL once it
+// listens; Ctrl+C (or SIGTERM) closes it.
 import { parseArgs } from 'node:util';
+import { describeLatency, REALISTIC_LATENCY, type LatencyModel } from './latency';
 import { startCoreServer, type CoreServerOptions } from './server';
 
 const USAGE =
-  'usage: npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream] ' +
-  '[--pace-ms N] [--chunk-chars N]';
+  'usage: npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream]\n' +
+  '                       [--latency on|off] [--retrieval-ms N] [--tokens-per-second N] [--jitter 0..1]\n' +
+  '                       [--time-scale F] [--pace-ms N] [--chunk-chars N]';
 
 function toNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number, got "${value}"`);
   return Number(value);
+}
+
+function toDecimal(name: string, value: string | undefined, max = Infinity): number | undefined {
+  if (value === undefined) return undefined;
+  const number = /^\d+(\.\d+)?$|^\.\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(number >= 0 && number <= max)) throw new Error(`--${name} must be a number from 0 to ${max}, got "${value}"`);
+  return number;
+}
+
+function readLatency(values: Record<string, string | boolean | undefined>): LatencyModel | undefined {
+  const asString = (name: string): string | undefined => {
+    const value = values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const switchValue = (asString('latency') ?? 'on').toLowerCase();
+  if (switchValue !== 'on' && switchValue !== 'off') throw new Error(`--latency must be on or off, got "${switchValue}"`);
+  if (switchValue === 'off') return undefined;
+  const tokensPerSecond = toDecimal('tokens-per-second', asString('tokens-per-second'));
+  if (tokensPerSecond === 0) throw new Error('--tokens-per-second must be more than 0');
+  return {
+    retrievalMs: toNumber('retrieval-ms', asString('retrieval-ms')) ?? REALISTIC_LATENCY.retrievalMs,
+    tokensPerSecond: tokensPerSecond ?? REALISTIC_LATENCY.tokensPerSecond,
+    jitter: toDecimal('jitter', asString('jitter'), 1) ?? REALISTIC_LATENCY.jitter,
+  };
 }
 
 function readOptions(): CoreServerOptions {
@@ -22,6 +49,11 @@ function readOptions(): CoreServerOptions {
       token: { type: 'string' },
       'no-auth': { type: 'boolean' },
       'no-stream': { type: 'boolean' },
+      latency: { type: 'string' },
+      'retrieval-ms': { type: 'string' },
+      'tokens-per-second': { type: 'string' },
+      jitter: { type: 'string' },
+      'time-scale': { type: 'string' },
       'pace-ms': { type: 'string' },
       'chunk-chars': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -36,9 +68,13 @@ function readOptions(): CoreServerOptions {
   const port = toNumber('port', values.port);
   const paceMs = toNumber('pace-ms', values['pace-ms']);
   const chunkChars = toNumber('chunk-chars', values['chunk-chars']);
+  const timeScale = toDecimal('time-scale', values['time-scale']);
+  const latency = readLatency(values);
   if (port !== undefined) options.port = port;
   if (paceMs !== undefined) options.paceMs = paceMs;
   if (chunkChars !== undefined) options.chunkChars = chunkChars;
+  if (timeScale !== undefined) options.timeScale = timeScale;
+  if (latency !== undefined) options.latency = latency;
   if (values.host !== undefined) options.host = values.host;
   if (values['no-auth']) options.token = null;
   else if (values.token !== undefined) options.token = values.token;
@@ -55,7 +91,10 @@ async function main(): Promise<void> {
   }
   const server = await startCoreServer(options);
   const streaming = server.streaming ? 'on' : 'off';
-  console.log(`RAG Core listening on ${server.url} (token: ${server.token ?? 'none'}, streaming: ${streaming})`);
+  const latency = describeLatency(options.latency, options.timeScale ?? 1);
+  console.log(
+    `RAG Core listening on ${server.url} (token: ${server.token ?? 'none'}, streaming: ${streaming}, ${latency})`,
+  );
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
   };
