@@ -61,6 +61,13 @@ export function splitIntoTokens(text: string): string[] {
   return tokens;
 }
 
+/** Above this many UTF-16 units a text's tokens are estimated, not counted (the oversized scenarios send MiBs). */
+const COUNT_LIMIT = 64 * 1024;
+
+function countTokens(text: string): number {
+  return text.length > COUNT_LIMIT ? Math.ceil(text.length / TOKEN_GRAPHEMES) : splitIntoTokens(text).length;
+}
+
 export interface TimingOptions {
   /** The server's model; undefined: none. */
   model: LatencyModel | undefined;
@@ -78,12 +85,10 @@ export interface RequestTiming {
   scale(ms: number): number;
   /** Wait before a stream's status and headers: `answer-after`, else retrieval. */
   streamHeadersMs(): number;
-  /** Wait before the normal answer's status and headers: `answer-after`, else retrieval plus generating `chunks`. */
-  wholeAnswerMs(chunks: readonly string[]): number;
+  /** Wait before the normal answer's status and headers: `answer-after`, else retrieval plus generating `text`. */
+  wholeAnswerMs(text: string): number;
   /** Wait before the chunk with this index: its tokens at the token rate, else the pace (none before the first). */
   chunkDelayMs(chunk: string, index: number): number;
-  /** Wait before the normal answer when only the stream would be paced: generation at the token rate or `pace`. */
-  generationMs(chunks: readonly string[]): number;
 }
 
 export function requestTiming(scenario: Scenario, options: TimingOptions): RequestTiming {
@@ -91,7 +96,8 @@ export function requestTiming(scenario: Scenario, options: TimingOptions): Reque
   const timeScale = Math.max(0, options.timeScale);
   const random = options.random ?? Math.random;
   const jitter = Math.min(1, Math.max(0, model?.jitter ?? 0));
-  const tokensPerSecond = scenario.tokenRate ?? model?.tokensPerSecond;
+  const rate = scenario.tokenRate ?? model?.tokensPerSecond;
+  const tokensPerSecond = rate !== undefined && rate > 0 ? rate : undefined;
   const scale = (ms: number): number => ms * timeScale;
   const jittered = (ms: number): number => ms * (1 + jitter * (2 * random() - 1));
 
@@ -101,25 +107,24 @@ export function requestTiming(scenario: Scenario, options: TimingOptions): Reque
   };
   const chunkDelayMs = (chunk: string, index: number): number => {
     if (scenario.paceMs !== undefined) return index === 0 ? 0 : scale(scenario.paceMs);
-    if (tokensPerSecond !== undefined && tokensPerSecond > 0) {
-      return scale(jittered((splitIntoTokens(chunk).length * 1000) / tokensPerSecond));
-    }
+    if (tokensPerSecond !== undefined) return scale(jittered((countTokens(chunk) * 1000) / tokensPerSecond));
     return index === 0 ? 0 : scale(options.paceMs);
   };
-  const generationMs = (chunks: readonly string[]): number => {
-    // Without a token rate or an explicit pace the normal endpoint answers at once, as it always has.
-    if (scenario.paceMs === undefined && tokensPerSecond === undefined) return 0;
-    return chunks.reduce((total, chunk, index) => total + chunkDelayMs(chunk, index), 0);
+  /** The whole answer's generation; `pace` only paces a stream, so without a token rate this is 0, as it was. */
+  const generationMs = (text: string): number => {
+    if (tokensPerSecond === undefined) return 0;
+    let total = 0;
+    for (let token = countTokens(text); token > 0; token -= 1) total += jittered(1000 / tokensPerSecond);
+    return scale(total);
   };
 
   return {
     tokensPerSecond,
     scale,
     streamHeadersMs: () => (scenario.answerAfterMs !== undefined ? scale(scenario.answerAfterMs) : retrievalMs()),
-    wholeAnswerMs: (chunks) =>
-      scenario.answerAfterMs !== undefined ? scale(scenario.answerAfterMs) : retrievalMs() + generationMs(chunks),
+    wholeAnswerMs: (text) =>
+      scenario.answerAfterMs !== undefined ? scale(scenario.answerAfterMs) : retrievalMs() + generationMs(text),
     chunkDelayMs,
-    generationMs,
   };
 }
 

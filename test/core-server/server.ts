@@ -197,7 +197,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     const signal = closeSignal(res);
     if (scenario.jsonOnStream) {
       // A gateway that turns the stream into one JSON answer: like the normal endpoint, it waits for all of it.
-      if (!(await wait(timing.wholeAnswerMs(answer.chunks), signal))) return;
+      if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
       return sendJson(res, 200, normalAnswerBody(answer, scenario));
     }
     if (scenario.wrongContentType) return sendHtml(res, 200, htmlPage('Tejarat Chat', 'Please sign in to continue.'));
@@ -238,7 +238,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     timing: RequestTiming,
   ): Promise<void> {
     const signal = closeSignal(res);
-    if (!(await wait(timing.wholeAnswerMs(answer.chunks), signal))) return;
+    if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
     if (scenario.trickleMs === undefined) return sendJson(res, 200, normalAnswerBody(answer, scenario));
     // A slow link: the body in small pieces, one every `trickle` ms.
     const body = Buffer.from(JSON.stringify(normalAnswerBody(answer, scenario)), 'utf8');
