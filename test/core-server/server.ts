@@ -193,8 +193,8 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     key: string,
     answer: PreparedAnswer,
     timing: RequestTiming,
+    signal: AbortSignal,
   ): Promise<void> {
-    const signal = closeSignal(res);
     if (scenario.jsonOnStream) {
       // A gateway that turns the stream into one JSON answer: like the normal endpoint, it waits for all of it.
       if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
@@ -236,8 +236,8 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     scenario: Scenario,
     answer: PreparedAnswer,
     timing: RequestTiming,
+    signal: AbortSignal,
   ): Promise<void> {
-    const signal = closeSignal(res);
     if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
     if (scenario.trickleMs === undefined) return sendJson(res, 200, normalAnswerBody(answer, scenario));
     // A slow link: the body in small pieces, one every `trickle` ms.
@@ -289,8 +289,8 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
 
     const chunking = chunkChars ?? (timing.tokensPerSecond === undefined ? DEFAULT_CHUNK_CHARS : 'tokens');
     const answer = prepareAnswer(retriever, body, scenario, chunking);
-    if (endpoint === 'query') return answerWhole(res, scenario, answer, timing);
-    return answerStream(req, res, scenario, key, answer, timing);
+    if (endpoint === 'query') return answerWhole(res, scenario, answer, timing, signal);
+    return answerStream(req, res, scenario, key, answer, timing, signal);
   }
 
   /** Runtime control for e2e tests and `npm start`: loopback only, no token (it never leaves this machine). */

@@ -771,6 +771,15 @@ describe('local RAG Core server', function () {
       }
     });
 
+    it('the oversized scenarios send their filler at once, whatever the token rate', async function () {
+      // At 1 token/s a 64 KiB chunk would take hours; the test's timeout says it took no time.
+      const core = await start({ latency: { retrievalMs: 0, tokensPerSecond: 1, jitter: 0 } });
+      const answer = chunkTexts(parseSse((await raw(core, { scenario: 'oversized-answer' })).text));
+      assert.equal(answer.length, 144);
+      const event = await raw(core, { scenario: 'oversized-event,stall-after=1', stopAfterMs: 500 });
+      assert.equal(chunkTexts(parseSse(event.text))[0]?.length, 1.5 * 1024 * 1024);
+    });
+
     it('timeScale scales every delay: a 90 s answer and a 60 s retrieval in a fraction of a second', async function () {
       const scaled = await start({
         latency: { retrievalMs: 60_000, tokensPerSecond: 1, jitter: 0 },
