@@ -1,15 +1,19 @@
 // `npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream] [--latency on|off]
-// [--retrieval-ms N] [--tokens-per-second N] [--jitter F] [--time-scale F] [--pace-ms N] [--chunk-chars N]`.
-// Starts the local RAG Core, by default with a realistic latency model, and prints one line with its URL once it
-// listens; Ctrl+C (or SIGTERM) closes it.
+// [--retrieval-ms N] [--tokens-per-second N] [--jitter F] [--time-scale F] [--pace-ms N] [--chunk-chars N]
+// [--https]`. Starts the local RAG Core, by default with a realistic latency model, and prints one line with its URL
+// once it listens; Ctrl+C (or SIGTERM) closes it.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeLatency, REALISTIC_LATENCY, type LatencyModel } from './latency';
 import { startCoreServer, type CoreServerOptions } from './server';
+import { createTestCertificates } from './tls';
 
 const USAGE =
   'usage: npm run core -- [--port N] [--host 127.0.0.1] [--token T | --no-auth] [--no-stream]\n' +
   '                       [--latency on|off] [--retrieval-ms N] [--tokens-per-second N] [--jitter 0..1]\n' +
-  '                       [--time-scale F] [--pace-ms N] [--chunk-chars N]';
+  '                       [--time-scale F] [--pace-ms N] [--chunk-chars N] [--https]';
 
 function toNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -41,7 +45,18 @@ function readLatency(values: Record<string, string | boolean | undefined>): Late
   };
 }
 
-function readOptions(): CoreServerOptions {
+/** `--https`: a fresh private CA for this run; its certificate goes to a file the user can hand to a client. */
+let caFile: string | undefined;
+
+async function useHttps(options: CoreServerOptions): Promise<void> {
+  const { caPem, key, cert } = await createTestCertificates();
+  const dir = mkdtempSync(join(tmpdir(), 'tejarat-core-'));
+  caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, caPem);
+  options.tls = { key, cert };
+}
+
+function readOptions(): CoreServerOptions & { https: boolean } {
   const { values } = parseArgs({
     options: {
       port: { type: 'string' },
@@ -56,6 +71,7 @@ function readOptions(): CoreServerOptions {
       'time-scale': { type: 'string' },
       'pace-ms': { type: 'string' },
       'chunk-chars': { type: 'string' },
+      https: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -64,7 +80,10 @@ function readOptions(): CoreServerOptions {
     console.log(USAGE);
     process.exit(0);
   }
-  const options: CoreServerOptions = { streaming: !values['no-stream'] };
+  const options: CoreServerOptions & { https: boolean } = {
+    streaming: !values['no-stream'],
+    https: values.https === true,
+  };
   const port = toNumber('port', values.port);
   const paceMs = toNumber('pace-ms', values['pace-ms']);
   const chunkChars = toNumber('chunk-chars', values['chunk-chars']);
@@ -82,20 +101,23 @@ function readOptions(): CoreServerOptions {
 }
 
 async function main(): Promise<void> {
-  let options: CoreServerOptions;
+  let options: CoreServerOptions & { https: boolean };
   try {
     options = readOptions();
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     process.exit(2);
   }
+  if (options.https) await useHttps(options);
   const server = await startCoreServer(options);
   const streaming = server.streaming ? 'on' : 'off';
   const latency = describeLatency(options.latency, options.timeScale ?? 1);
+  const ca = caFile === undefined ? '' : `, CA: ${caFile}`;
   console.log(
-    `RAG Core listening on ${server.url} (token: ${server.token ?? 'none'}, streaming: ${streaming}, ${latency})`,
+    `RAG Core listening on ${server.url} (token: ${server.token ?? 'none'}, streaming: ${streaming}, ${latency}${ca})`,
   );
   const stop = (): void => {
+    if (caFile !== undefined) rmSync(join(caFile, '..'), { recursive: true, force: true });
     void server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
