@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createParser } from 'eventsource-parser';
 import { splitIntoTokens, TOKEN_GRAPHEMES } from '../core-server/latency';
@@ -53,7 +54,7 @@ const PERSIAN_QUESTION = 'چطور توکن دسترسی را تنظیم کنم�
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** One request on a fresh socket (no keep-alive pool), read to its end or until `stopAfterMs`. */
-function raw(server: RunningCoreServer, options: RawOptions = {}): Promise<RawResponse> {
+function raw(server: Pick<RunningCoreServer, 'url' | 'token'>, options: RawOptions = {}): Promise<RawResponse> {
   const token = options.token === undefined ? server.token : options.token;
   const body =
     options.body === undefined
@@ -903,45 +904,73 @@ describe('local RAG Core server', function () {
   });
 
   describe('npm run core', function () {
-    it('prints its URL line within a few seconds, answers, and exits on SIGTERM', async function () {
-      // Generous: npx and tsx start slowly on a loaded 2-core machine; the server itself starts in milliseconds.
-      this.timeout(60000);
+    // Generous: npx and tsx start slowly on a loaded 2-core machine; the server itself starts in milliseconds.
+    const STARTUP_MS = 45_000;
+
+    /** Runs `npm run core` with `args`, hands its first line to `use`, then stops it as Ctrl+C would. */
+    async function withCore(args: string[], use: (firstLine: string) => Promise<void>): Promise<void> {
       // Its own process group, so cleanup reaches tsx and node behind npx.
-      // The default latency model, at 1/100 of its time.
-      const child = spawn('npx', ['tsx', 'test/core-server/main.ts', '--port', '0', '--time-scale', '0.01'], {
+      const child = spawn('npx', ['tsx', 'test/core-server/main.ts', '--port', '0', ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],
         detached: true,
       });
       try {
         const firstLine = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no URL line within 45 s')), 45000);
+          const timer = setTimeout(() => reject(new Error(`no URL line within ${STARTUP_MS} ms`)), STARTUP_MS);
           createInterface({ input: child.stdout }).once('line', (line) => {
             clearTimeout(timer);
             resolve(line);
           });
           child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
         });
+        await use(firstLine);
+        // SIGTERM to the whole group, as a terminal's Ctrl+C would.
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        await exited;
+      } finally {
+        if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      }
+    }
+
+    it('prints its URL line within a few seconds, answers with the default latency model, and exits on SIGTERM', async function () {
+      this.timeout(60_000);
+      let url = '';
+      // The default latency model, at 1/100 of its time.
+      await withCore(['--time-scale', '0.01'], async (firstLine) => {
         const expectedLine = new RegExp(
           String.raw`^RAG Core listening on (http://127\.0\.0\.1:\d+) \(token: dev-token, streaming: on, ` +
             String.raw`latency: 1200 ms retrieval, 40 tokens/s ±50%, time ×0\.01\)$`,
         );
-        const match = expectedLine.exec(firstLine);
-        assert.ok(match?.[1], firstLine);
-        const response = await fetch(`${match[1]}/api/v1/query`, {
+        url = expectedLine.exec(firstLine)?.[1] ?? '';
+        assert.ok(url, firstLine);
+        const response = await fetch(`${url}/api/v1/query`, {
           method: 'POST',
           headers: { authorization: 'Bearer dev-token', 'content-type': 'application/json' },
           body: JSON.stringify({ query: PERSIAN_QUESTION }),
         });
         assert.equal(response.status, 200);
         assert.match(((await response.json()) as NormalAnswer).answer, /توکن/);
-        // SIGTERM to the whole group, as a terminal's Ctrl+C would: the server closes and the port stops answering.
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-        await exited;
-        await assert.rejects(fetch(`${match[1]}/__stats`), 'nothing listens any more');
-      } finally {
-        if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      }
+      });
+      await assert.rejects(fetch(`${url}/__stats`), 'nothing listens any more');
+    });
+
+    it('--https --latency off: HTTPS with a private CA written to a file that is gone after exit', async function () {
+      this.timeout(60_000);
+      let caFile = '';
+      await withCore(['--https', '--latency', 'off'], async (firstLine) => {
+        const expectedLine =
+          /^RAG Core listening on (https:\/\/127\.0\.0\.1:\d+) \(token: dev-token, streaming: on, latency: off, CA: (\S+)\)$/;
+        const [, url = '', file = ''] = expectedLine.exec(firstLine) ?? [];
+        assert.ok(url && file, firstLine);
+        caFile = file;
+        const core = { url, token: 'dev-token' };
+        const response = await raw(core, { path: QUERY, ca: readFileSync(caFile, 'utf8') });
+        assert.equal(response.status, 200);
+        assert.match((JSON.parse(response.text) as NormalAnswer).answer, /Set Access Token/);
+        await assert.rejects(raw(core, { path: QUERY }), /unable to verify|self[- ]signed|certificate/i);
+      });
+      assert.equal(existsSync(caFile), false, `${caFile} removed`);
     });
   });
 });
