@@ -211,7 +211,7 @@ function badMessage(turnId: string): fc.Arbitrary<unknown> {
   const notString = junk.filter((value) => typeof value !== 'string');
   const notObject = junk.filter((value) => typeof value !== 'object' || value === null || Array.isArray(value));
   return fc.oneof(
-    junk.filter((value) => typeof value !== 'object' || value === null || Array.isArray(value) || !hostTypes.includes((value as { type?: never }).type)),
+    junk.filter((value) => typeof value !== 'object' || value === null || Array.isArray(value) || !(hostTypes as unknown[]).includes((value as { type?: unknown }).type)),
     fc.record({ type: fc.constant('append'), turnId: fc.constant(turnId), text: notString }),
     fc.record({ type: fc.constant('append'), turnId: notString, text: fc.string() }),
     fc.record({ type: fc.constant('append'), text: fc.string() }),
