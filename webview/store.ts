@@ -111,7 +111,7 @@ export class ChatStore {
     if (queue.length === 0) return;
     for (const message of queue) {
       // One message that still fails (a bug, not bad data: that was dropped on arrival) must not take the others
-      // of its frame with it. The model is replaced, never mutated, so a failed message leaves it as it was.
+      // of its frame with it. The model is replaced, not mutated, so a failed message leaves it as it was.
       try {
         this.apply(message);
       } catch (error) {
