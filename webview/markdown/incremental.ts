@@ -89,6 +89,9 @@ export class IncrementalMarkdown {
   private nextKey = 0;
   private tail: Block[] = [];
   private pending: PendingReferences[] = [];
+  /** Labels defined for good by the last lexing, and those defined only in its tail: what may have changed. */
+  private newlyDefined: string[] = [];
+  private tailDefined: string[] = [];
   private dirty = false;
   private done = false;
   private revision = 0;
@@ -163,14 +166,25 @@ export class IncrementalMarkdown {
     this.nextKey += finishedUpTo;
     this.tailText = this.tailText.slice(consumed);
     this.tail = tail;
-    this.pending = [...this.updateReferences(earlierPending, links), ...this.pending];
+    // Only labels defined since, or defined in the tail now or before, can resolve differently than when the
+    // waiting blocks were lexed: usually there are none, and nothing is looked at.
+    const tailDefined = Object.keys(links).filter((tag) => !(tag in this.links));
+    const watched = new Set([...this.newlyDefined, ...tailDefined, ...this.tailDefined]);
+    this.newlyDefined = [];
+    this.tailDefined = tailDefined;
+    const still = this.updateReferences(earlierPending, links, watched);
+    for (const entry of this.pending) still.push(entry);
+    this.pending = still;
   }
 
   /** Definitions of a finished block, nested ones (in a quote, a list) too: marked makes them all global. */
   private collectDefinitions(token: Token): void {
     if (token.type === 'def') {
       const def = token as Tokens.Def;
-      this.links[def.tag] ??= { href: def.href, title: def.title };
+      if (!(def.tag in this.links)) {
+        this.links[def.tag] = { href: def.href, title: def.title };
+        this.newlyDefined.push(def.tag);
+      }
     } else if (token.type === 'blockquote' || token.type === 'list_item') {
       for (const child of (token as Tokens.Blockquote | Tokens.ListItem).tokens) this.collectDefinitions(child);
     } else if (token.type === 'list') {
@@ -182,10 +196,15 @@ export class IncrementalMarkdown {
    * Lexes again the earlier finished blocks whose labels now resolve differently (a definition arrived, or one
    * still growing in the tail changed), and keeps watching those with labels not yet defined for good.
    */
-  private updateReferences(pending: readonly PendingReferences[], links: Links): PendingReferences[] {
+  private updateReferences(pending: PendingReferences[], links: Links, watched: ReadonlySet<string>): PendingReferences[] {
+    if (watched.size === 0) return pending;
     const changed = new Map<number, (readonly Block[])>();
     const still: PendingReferences[] = [];
     for (const entry of pending) {
+      if (!entry.labels.some((label) => watched.has(label))) {
+        still.push(entry);
+        continue;
+      }
       const now = resolution(entry.labels, links);
       if (now !== entry.lexedWith) {
         const groupIndex = Math.floor(entry.position / groupSize);
