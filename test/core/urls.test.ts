@@ -3,6 +3,7 @@
 // side (links in answers, sources) is tested with the same table in Chromium (test/webview/links.test.ts).
 import assert from 'node:assert/strict';
 import Module from 'node:module';
+import fc from 'fast-check';
 import { readSources } from '../../src/core/normalize';
 import { openableUrl } from '../../src/shared/urls';
 import type { Intent } from '../../src/parts';
@@ -44,6 +45,26 @@ describe('one URL policy', function () {
       assert.deepEqual(readSources([{ title: 'T', url: address }]), [verdict === undefined ? { title: 'T' } : { title: 'T', url: verdict }], address);
       assert.deepEqual(readSources([{ name: 'T', link: address }]), [verdict === undefined ? { title: 'T' } : { title: 'T', url: verdict }], address);
     }
+  });
+
+  it('whatever the panel shows as a link, the host opens as it is (any address, fast-check)', async function () {
+    const handle = await hostHandler();
+    const scheme = fc.constantFrom('http:', 'https:', 'HTTPS:', 'mailto:', 'javascript:', 'data:', 'file:', 'ftp:', '', ' ', '\t');
+    const address = fc.oneof(fc.webUrl({ withQueryParameters: true, withFragments: true }), fc.string(), fc.tuple(scheme, fc.string(), fc.webUrl())
+      .map(([prefix, middle, url]) => `${prefix}${middle}${url.replace(/^https?:/, '')}`));
+    await fc.assert(fc.asyncProperty(address, async (value) => {
+      const shown = openableUrl(value);
+      opened.length = 0;
+      const result = await handle({ type: 'openLink', url: shown ?? value });
+      if (shown === undefined) {
+        assert.deepEqual(opened, []);
+        assert.equal(result, false);
+      } else {
+        assert.match(shown, /^https?:\/\/[^/]/);
+        assert.equal(openableUrl(shown), shown, 'the rule is stable on its own output');
+        assert.deepEqual(opened, [shown]);
+      }
+    }), { numRuns: 2000 });
   });
 
   it('the host opens exactly what the rule lets through, in its normalized form', async function () {
