@@ -243,6 +243,24 @@ describe('RAG Core client on the network', function () {
     });
   });
 
+  describe('stop', function () {
+    it('ends a question at once while a proxy has not opened its tunnel yet', async function () {
+      const silent = await startSilentPort();
+      try {
+        const client = createCoreClient({ baseUrl: core.url, getToken: () => 't', proxyUrl: `http://127.0.0.1:${silent.port}` });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 200);
+        const started = Date.now();
+        const answer = await collect(client.ask({ query: QUESTION }, { signal: controller.signal }));
+        await client.close();
+        assert.equal(answer.error?.code, 'cancelled');
+        assert.ok(Date.now() - started < 3_000, `ended ${Date.now() - started} ms after the start (stop at 200 ms, connect limit 10 s)`);
+      } finally {
+        silent.close();
+      }
+    });
+  });
+
   describe('through a given fetch (as VS Code\u2019s extension host provides)', function () {
     let reference: Answer;
     before(async () => {
