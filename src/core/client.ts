@@ -595,7 +595,7 @@ function isJson(response: HttpResponse): boolean {
 }
 
 /** The proxy undici's EnvHttpProxyAgent would use for `url`, honouring NO_PROXY as it does. */
-export function environmentProxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function environmentProxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!environmentProxy(env)) return undefined;
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
   const proxy = url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? httpProxy) : httpProxy;
