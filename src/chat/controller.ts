@@ -3,7 +3,8 @@
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
 import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../shared/messages';
-import { questionLanguage, readSettings } from '../config';
+import { readSettings } from '../config';
+import { questionLanguage } from '../shared/direction';
 import type { TokenStore } from '../secrets';
 import type { CoreClientProvider } from './clientProvider';
 import { type Conversation, type ConversationStore, newId, titleFrom } from './conversationStore';
