@@ -1,0 +1,132 @@
+// The Persian panel against the local core's failures: what the panel shows for each is a Persian sentence, with the
+// core's own words quoted as the core wrote them and no English sentence of ours. A running window keeps the
+// display language it started with (code-server has no Persian language pack to start with), so the test API makes
+// the panel and the error sentences speak Persian with the extension's own l10n bundle, as VS Code would.
+import * as assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import * as vscode from 'vscode';
+import type { Turn } from '../../../src/shared/messages';
+import { englishRuns } from '../../l10n/english';
+import { ask, setSetting, useCore } from './helpers';
+
+/** The core's words as the panel quotes them in Persian: guillemets around an isolated run of text. */
+const QUOTED = /«\u2068([^\u2069]*)\u2069»/g;
+
+/** A loopback port that was free a moment ago and that nothing listens on now. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.ok(address && typeof address === 'object');
+  return address.port;
+}
+
+suite('Persian panel: errors in Persian', () => {
+  const running = useCore();
+
+  suiteSetup(async () => {
+    await running.api.forceDisplayLanguage('fa');
+  });
+  suiteTeardown(async () => {
+    await running.api.forceDisplayLanguage(undefined);
+  });
+
+  /** Asks in a new conversation with this scenario of the local core; the turn as the panel has it. */
+  async function askWith(scenario: string | undefined, question = 'چرا پاسخ کامل نمی‌آید؟'): Promise<Turn> {
+    await vscode.commands.executeCommand('tejarat.newConversation');
+    running.api.setScenario(scenario);
+    try {
+      await ask(question);
+    } finally {
+      running.api.setScenario(undefined);
+    }
+    const state = await running.api.state();
+    assert.equal(state.locale, 'fa', 'the panel is Persian');
+    const turn = state.conversation.turns.at(-1);
+    assert.ok(turn, 'the question is in the panel');
+    return turn;
+  }
+
+  /** The sentence the panel shows is Persian; whatever is quoted is the core's, and `coreSays` is quoted verbatim. */
+  function assertPersian(turn: Turn, coreSays?: string): string {
+    const message = turn.error?.message ?? '';
+    assert.notEqual(message, '', `the panel shows why the ${turn.status} answer failed`);
+    const quoted = [...message.matchAll(QUOTED)].map((match) => match[1] ?? '');
+    assert.deepEqual(englishRuns(message.replace(QUOTED, ' ')), [], `English outside the core's quoted words: ${message}`);
+    assert.match(message, /\p{Script=Arabic}{3,}/u, message);
+    if (coreSays !== undefined) assert.deepEqual(quoted, [coreSays], message);
+    return message;
+  }
+
+  test('the example question goes out as Persian; an English one with a Persian word as English', async () => {
+    await askWith(undefined, 'چطور SecretStorage را در GNOME Keyring تنظیم کنم؟');
+    assert.equal((running.core.lastRequest?.body as { language?: string }).language, 'fa');
+    await askWith(undefined, 'What does تجارت mean in the status bar?');
+    assert.equal((running.core.lastRequest?.body as { language?: string }).language, 'en');
+  });
+
+  test('401: the rejected token in Persian', async () => {
+    await running.api.setToken('not-the-right-token');
+    try {
+      const turn = await askWith(undefined);
+      assert.equal(turn.status, 'error');
+      assert.equal(turn.error?.kind, 'auth');
+      assert.match(assertPersian(turn), /توکن/);
+    } finally {
+      await running.api.setToken(running.core.token ?? '');
+    }
+  });
+
+  test('429 with Retry-After: busy, and for how long, in Persian', async () => {
+    const turn = await askWith('status=429,retry-after=7');
+    assert.equal(turn.error?.kind, 'rate-limited');
+    assert.match(assertPersian(turn), /7 ثانیه/);
+  });
+
+  test('500 with an HTML page: the status in Persian, never the page', async () => {
+    const turn = await askWith('status=500');
+    assert.equal(turn.status, 'error');
+    const message = assertPersian(turn);
+    assert.match(message, /500/);
+    assert.doesNotMatch(message, /<|encountered a problem/);
+  });
+
+  test('an error event after text: cut off, in Persian, the core\'s words quoted as written', async () => {
+    const turn = await askWith('error-after=2');
+    assert.equal(turn.status, 'cut-off');
+    assert.notEqual(turn.answer, '', 'the partial answer stays');
+    const message = assertPersian(turn, 'processing error');
+    assert.ok(message.startsWith('پاسخ نیمه‌کاره ماند.'), message);
+  });
+
+  test('a connection dropped after text: cut off, in Persian', async () => {
+    const turn = await askWith('drop-after=2');
+    assert.equal(turn.status, 'cut-off');
+    assert.ok(assertPersian(turn).startsWith('پاسخ نیمه‌کاره ماند.'));
+  });
+
+  test('silence in the middle of the answer: the idle timeout in Persian', async () => {
+    await setSetting('tejarat.timeouts.idle', 0.3);
+    try {
+      const turn = await askWith('stall-after=2');
+      assert.equal(turn.status, 'cut-off');
+      assert.equal(turn.error?.kind, 'timeout');
+      assert.match(assertPersian(turn), /مهلت/);
+    } finally {
+      await setSetting('tejarat.timeouts.idle', undefined);
+    }
+  });
+
+  test('a core that is not there: unreachable, in Persian', async () => {
+    await setSetting('tejarat.coreUrl', `http://127.0.0.1:${await closedPort()}`);
+    try {
+      const turn = await askWith(undefined);
+      assert.equal(turn.status, 'error');
+      assert.equal(turn.error?.kind, 'network');
+      assert.match(assertPersian(turn), /Core/);
+    } finally {
+      await setSetting('tejarat.coreUrl', running.core.url);
+    }
+  });
+});
