@@ -1,7 +1,8 @@
 // The Persian panel against the local core's failures: what the panel shows for each is a Persian sentence, with the
-// core's own words quoted as the core wrote them and no English sentence of ours. A running window keeps the
-// display language it started with (code-server has no Persian language pack to start with), so the test API makes
-// the panel and the error sentences speak Persian with the extension's own l10n bundle, as VS Code would.
+// core's own words quoted as the core wrote them and no English sentence of ours. The runner starts these suites
+// twice: in the English window, where the test API makes the panel and the error sentences speak Persian with the
+// extension's own bundle (a running window keeps its display language), and in a window started in Persian
+// (TEJARAT_SUITE_LOCALE=fa), where nothing is forced and VS Code's own vscode.l10n does the work.
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
@@ -25,8 +26,16 @@ async function closedPort(): Promise<number> {
 suite('Persian panel: errors in Persian', () => {
   const running = useCore();
 
+  const window = process.env.TEJARAT_SUITE_LOCALE;
+
   suiteSetup(async () => {
-    await running.api.forceDisplayLanguage('fa');
+    if (window === undefined) await running.api.forceDisplayLanguage('fa');
+  });
+
+  test('the window speaks the display language the runner started it with', () => {
+    assert.equal(vscode.env.language.split('-')[0], window ?? 'en');
+    const persian = vscode.l10n.t('The request was cancelled.') === 'درخواست لغو شد.';
+    assert.equal(persian, window === 'fa', 'VS Code loads the Persian l10n bundle exactly when its display language is Persian');
   });
   suiteTeardown(async () => {
     await running.api.forceDisplayLanguage(undefined);
