@@ -16,7 +16,9 @@ const startsRtl = new RegExp(`^[${rtlScripts}]`, 'u');
 // Code and addresses are always left to right and would outvote a Persian sentence that quotes them; a code span
 // still streaming in (no closing backticks yet) counts as code too.
 const inlineCode = /(`+)[^`]*?\1|`+[^`]*$/g;
-const address = /\b(?:https?|mailto):[^\s)>\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+// An address starts where a token starts: tried from inside a long run of letters and dashes it would scan the
+// rest of the run again from every position.
+const address = /\b(?:https?|mailto):[^\s)>\]]+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
 export interface DirectionCount {
   rtl: number;
@@ -50,13 +52,15 @@ export type TextLanguage = 'fa' | 'en';
 
 // Parts of a question that are code or names of things and so say nothing about the language it is written in:
 // fenced blocks (closed or not), paths and file names, dotted or snake_case identifiers, command-line options.
-const fencedCode = /^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[`~]*[ \t]*$|(?![\s\S]))/gm;
+// The fence is taken whole at once (a lookahead does not backtrack), so a long line of backticks is scanned once.
+const fencedCode = /^ {0,3}(?=(`{3,}|~{3,}))\1[^\n]*\n[\s\S]*?(?:^ {0,3}\1[`~]*[ \t]*$|(?![\s\S]))/gm;
 const codeLike = new RegExp(
   [
-    String.raw`(?:[A-Za-z]:)?[\w.~-]*[/\\][\w.~\/\\-]+`, // src/app.ts, /etc/nginx, C:\Users\me, ~/.bashrc
-    String.raw`\b[\w-]+(?:\.[\w-]+)+\b`, // package.json, vscode.l10n.t, example.com
-    String.raw`\b\w*_\w*`, // snake_case, __dirname
-    String.raw`(?<![\p{L}\p{N}])--?[A-Za-z][\w-]*(?:=\S*)?`, // --password-store=basic, -v
+    // Each starts only where a token starts, so a long run of letters is scanned once, not once per position.
+    String.raw`(?<![\w.~:\\/-])(?:[A-Za-z]:)?[\w.~-]*[/\\][\w.~\/\\-]+`, // src/app.ts, /etc/nginx, C:\Users\me, ~/.bashrc
+    String.raw`(?<![\w-])[\w-]+(?:\.[\w-]+)+\b`, // package.json, vscode.l10n.t, example.com
+    String.raw`(?<!\w)\w*_\w*`, // snake_case, __dirname
+    String.raw`(?<![\p{L}\p{N}-])--?[A-Za-z][\w-]*(?:=\S*)?`, // --password-store=basic, -v
   ].join('|'),
   'gu',
 );

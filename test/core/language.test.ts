@@ -72,6 +72,13 @@ describe('question language by words', function () {
     assert.equal(textLanguage('این تابع چیست؟\n```js\nconst result = items.filter(item => item.enabled).map(item => item.name)'), 'fa');
   });
 
+  it('reads a long pasted text (a token, a log line, backticks) in one pass, not once per position', function () {
+    // Scanned again from every position, each of these takes minutes at this length; in one pass, milliseconds.
+    const started = performance.now();
+    for (const unit of ['a', 'a-', 'a.', '`', '~', 'C:', 'a_', 'ab ', 'a@']) textLanguage(unit.repeat(100_000 / unit.length));
+    assert.ok(performance.now() - started < 5_000, `${Math.round(performance.now() - started)} ms`);
+  });
+
   it('sends the setting when it names a language, else the words, else the display language', function () {
     assert.equal(questionLanguage('چطور SecretStorage را در GNOME Keyring تنظیم کنم؟', 'auto', 'en'), 'fa');
     assert.equal(questionLanguage('How do I set the token?', 'auto', 'fa'), 'en');
