@@ -109,6 +109,21 @@ suite('Persian panel: errors in Persian', () => {
     assert.ok(message.startsWith('پاسخ نیمه‌کاره ماند.'), message);
   });
 
+  test('a 200 that is not an answer: the core\'s words in either script, quoted as written', async () => {
+    const english = await askWith('non-answer=error');
+    assert.equal(english.status, 'error');
+    assertPersian(english, 'quota exceeded for this team');
+    const persian = await askWith('non-answer=detail');
+    assertPersian(persian, 'سرویس پاسخ‌گویی موقتاً در دسترس نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.');
+  });
+
+  test('an empty answer and a sign-in page answering instead of the core, in Persian', async () => {
+    assert.match(assertPersian(await askWith('empty-answer')), /خالی/);
+    const signIn = assertPersian(await askWith('sign-in-page'));
+    assert.match(signIn, /صفحه‌ی ورود/);
+    assert.doesNotMatch(signIn, /<|Tejarat Secure Access/, 'never the page itself');
+  });
+
   test('a connection dropped after text: cut off, in Persian', async () => {
     const turn = await askWith('drop-after=2');
     assert.equal(turn.status, 'cut-off');
