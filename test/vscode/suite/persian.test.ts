@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import * as vscode from 'vscode';
+import type { CheckResult } from '../../../src/chat/checkConnection';
 import type { Turn } from '../../../src/shared/messages';
 import { englishRuns } from '../../l10n/english';
 import { ask, setSetting, useCore } from './helpers';
@@ -140,6 +141,30 @@ suite('Persian panel: errors in Persian', () => {
     } finally {
       await setSetting('tejarat.timeouts.idle', undefined);
     }
+  });
+
+  test('Check Connection speaks the window\'s display language, down to the sentence of a failure', async () => {
+    // Notifications follow VS Code's display language, not the test API's forced one: English lines in the English
+    // window, Persian lines (no English sentence of ours) in the Persian one.
+    const check = async (): Promise<string[]> => (await vscode.commands.executeCommand<CheckResult>('tejarat.checkConnection')).lines;
+    const persianWindow = window === 'fa';
+    const good = await check();
+    await setSetting('tejarat.coreUrl', `http://127.0.0.1:${await closedPort()}`);
+    let down: string[];
+    try {
+      down = await check();
+    } finally {
+      await setSetting('tejarat.coreUrl', running.core.url);
+    }
+    for (const line of [...good, ...down]) {
+      if (persianWindow) {
+        assert.deepEqual(englishRuns(line), [], line);
+        assert.match(line, /\p{Script=Arabic}{3,}/u, line);
+      } else {
+        assert.doesNotMatch(line, /\p{Script=Arabic}/u, line);
+      }
+    }
+    assert.match(down[0] ?? '', persianWindow ? /در دسترس نیست.*اتصال پذیرفته نشد/ : /not reachable.*refused/, down[0]);
   });
 
   test('a core that is not there: unreachable, in Persian', async () => {
