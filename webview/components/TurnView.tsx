@@ -60,7 +60,7 @@ function ActionButton({ icon, label, onClick, doneLabel }: { icon: string; label
 
 function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translate; canRetry: boolean; retry(): void }) {
   const message = turn.status === 'stopped' ? t('stopped')
-    : turn.status === 'cut-off' ? t('cutOff')
+    : turn.status === 'cut-off' ? (turn.error?.message ?? t('cutOff'))
     : turn.status === 'error' ? (turn.error?.message ?? t('failed'))
     : undefined;
   if (!message) return null;

@@ -1,9 +1,9 @@
 // The extension's pure decisions, checked inside VS Code (they read vscode.l10n and settings types):
-// which core URLs are allowed, when the proxy is used, the answer language, code-only inserts, the status bar.
+// which core URLs are allowed, when the proxy is used, code-only inserts, the status bar.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { codeOnly } from '../../../src/chat/insert';
-import { checkCoreUrl, isMostlyPersian, proxyFor, questionLanguage, readSettings, type TejaratSettings } from '../../../src/config';
+import { checkCoreUrl, proxyFor, readSettings, type TejaratSettings } from '../../../src/config';
 import { statusKind } from '../../../src/statusBar';
 import type { TejaratTestApi } from '../../../src/extension';
 import type { RunningCoreServer } from '../../core-server/server';
@@ -32,16 +32,6 @@ suite('Decisions', () => {
     assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['.tejarat.chat'] }), 'core.tejarat.chat'), undefined);
     assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['other.example'] }), 'core.tejarat.chat'), 'http://own:2');
     assert.equal(proxyFor(settings({ proxy: 'http://own:2' }), '127.0.0.1'), undefined);
-  });
-
-  test('language auto: Persian by the question\'s letters, else the display language', () => {
-    assert.equal(isMostlyPersian('چطور توکن را تنظیم کنم؟'), true);
-    assert.equal(isMostlyPersian('React یک کتابخانه‌ی جاوااسکریپت است؟'), true);
-    assert.equal(isMostlyPersian('How do I use the تجارت chat?'), false);
-    assert.equal(questionLanguage('سلام', 'auto', 'en'), 'fa');
-    assert.equal(questionLanguage('hello', 'auto', 'de-CH'), 'de');
-    assert.equal(questionLanguage('hello', 'auto', 'fa'), 'fa');
-    assert.equal(questionLanguage('سلام', 'en', 'fa'), 'en');
   });
 
   test('code-only insert: exactly one fenced block becomes its code; anything else stays whole', () => {
