@@ -20,6 +20,8 @@ export interface TurnModel {
   readonly metadata?: MetadataView;
   readonly mode?: AnswerMode;
   readonly error?: TurnError;
+  /** The stored answer was longer than the history keeps: it ends early. */
+  readonly truncatedForStorage?: boolean;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   readonly markdown: IncrementalMarkdown;
@@ -114,6 +116,7 @@ function toTurnModel(turn: Turn): TurnModel {
     metadata: cleanMetadata(turn.metadata),
     mode: turn.mode === 'stream' || turn.mode === 'fallback' ? turn.mode : undefined,
     error: cleanError(turn.error),
+    truncatedForStorage: turn.truncatedForStorage === true,
     answer,
     markdown,
   };

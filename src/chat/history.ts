@@ -8,15 +8,15 @@ interface ConversationItem extends vscode.QuickPickItem {
 }
 
 export async function showHistory(store: ConversationStore, controller: ChatController): Promise<string | undefined> {
+  await store.ready();
   const remove: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete conversation') };
   const items = (): ConversationItem[] =>
     store
       .list()
-      .filter((conversation) => conversation.turns.length > 0)
-      .map((conversation) => ({
+            .map((conversation) => ({
         id: conversation.id,
         label: conversation.title || vscode.l10n.t('(untitled)'),
-        description: vscode.l10n.t('{0} questions', conversation.turns.length),
+        description: vscode.l10n.t('{0} questions', conversation.turns),
         detail: new Date(conversation.updatedAt).toLocaleString(vscode.env.language),
         buttons: [remove],
       }));

@@ -61,6 +61,8 @@ export interface Turn {
   metadata?: MetadataView;
   mode?: AnswerMode;
   error?: TurnError;
+  /** The answer was longer than the history keeps: it ends early, and the panel says so. */
+  truncatedForStorage?: boolean;
 }
 
 export interface ConversationView {

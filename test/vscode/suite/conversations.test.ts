@@ -17,7 +17,7 @@ suite('Conversations', () => {
     assert.notEqual(second, first);
     await ask('Where is the log?');
 
-    const stored = env.api.storedConversations();
+    const stored = (await env.api.storedConversations());
     const storedFirst = stored.find((conversation) => conversation.id === first);
     const storedSecond = stored.find((conversation) => conversation.id === second);
     assert.deepEqual(storedFirst?.turns.map((turn) => turn.question), ['What is Tejarat Chat?', 'How do I insert an answer?']);
@@ -35,7 +35,7 @@ suite('Conversations', () => {
     assert.equal((env.core.lastRequest?.body as { conversation_id?: string }).conversation_id, storedFirst.coreConversationId);
 
     await env.api.deleteConversation(second);
-    assert.equal(env.api.storedConversations().some((conversation) => conversation.id === second), false);
+    assert.equal((await env.api.storedConversations()).some((conversation) => conversation.id === second), false);
     assert.equal((await env.api.state()).conversation.id, first, 'deleting another conversation keeps the open one');
   });
 
@@ -62,10 +62,10 @@ suite('Conversations', () => {
   });
 
   test('an empty new conversation is not stored', async () => {
-    const before = env.api.storedConversations().length;
+    const before = (await env.api.storedConversations()).length;
     await vscode.commands.executeCommand('tejarat.newConversation');
     await vscode.commands.executeCommand('tejarat.newConversation');
-    assert.equal(env.api.storedConversations().length, before);
+    assert.equal((await env.api.storedConversations()).length, before);
   });
 
   test(`the store keeps at most ${LIMITS.conversations} conversations, dropping the oldest`, async () => {
@@ -78,7 +78,7 @@ suite('Conversations', () => {
     } finally {
       env.api.setScenario(undefined);
     }
-    const stored = env.api.storedConversations();
+    const stored = (await env.api.storedConversations());
     assert.equal(stored.length, LIMITS.conversations);
     assert.equal(stored[0]?.title, `question number ${LIMITS.conversations + 2}`);
     assert.equal(stored.some((conversation) => conversation.title === 'question number 2'), false);
