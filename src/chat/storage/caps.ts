@@ -69,7 +69,7 @@ export function shortenText(text: string, maxBytes: number): { text: string; sho
     let kept = prefixWithin(text, budget);
     const lineEnd = kept.lastIndexOf('\n');
     // Prefer a whole last line unless that would throw away much of what fits.
-    if (lineEnd > 0 && kept.length - lineEnd < 2_000) kept = kept.slice(0, lineEnd);
+    if (lineEnd > 0 && kept.length - lineEnd < Math.min(2_000, kept.length / 4)) kept = kept.slice(0, lineEnd);
     const fence = openFence(kept);
     const shortened = fence === undefined ? kept : `${kept}\n${fence}`;
     const size = Buffer.byteLength(shortened, 'utf8');
