@@ -38,10 +38,12 @@ export async function showHistory(store: ConversationStore, controller: ChatCont
         pick.items = items();
       }),
       pick.onDidAccept(async () => {
-        const chosen = pick.selectedItems[0];
-        if (chosen) await controller.openConversation(chosen.id);
+        // Enter before the list has a selection (typed fast, or while the items are still arriving) does nothing.
+        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+        if (!chosen) return;
+        await controller.openConversation(chosen.id);
         // Resolved before hiding: onDidHide resolves with undefined.
-        resolve(chosen?.id);
+        resolve(chosen.id);
         pick.hide();
       }),
       pick.onDidHide(() => {

@@ -1,6 +1,8 @@
-// Conversations persist in workspaceState (what a window reload reads back), are bounded, and the history can
-// reopen and delete them.
+// Conversations persist as files in the workspace's storage (what a window reload reads back), are bounded, and the
+// history can reopen and delete them.
 import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LIMITS } from '../../../src/chat/conversationStore';
 import { answering, ask, useCore, waitFor } from './helpers';
@@ -59,6 +61,34 @@ suite('Conversations', () => {
     const state = await env.api.state();
     assert.equal(state.conversation.id, wanted);
     assert.equal(state.conversation.turns[0]?.question, 'What is the status bar for?');
+  });
+
+  test('each conversation is a file in the workspace storage, and an answer in progress is written while it streams', async () => {
+    await vscode.commands.executeCommand('tejarat.newConversation');
+    const folder = env.api.storageFolder();
+    assert.ok(folder.includes('workspaceStorage'), `${folder} is the workspace's storage`);
+    const words = Array.from({ length: 400 }, (_, index) => `word${index}`).join(' ');
+    env.api.setScenario(`${answering(words)},pace=20`);
+    try {
+      const answered = vscode.commands.executeCommand<unknown>('tejarat.ask', 'Tell me a long story');
+      const id = (await env.api.state()).conversation.id;
+      const file = join(folder, `${id}.json`);
+      // Written while the answer streams, not only at its end: a crash now would keep this much.
+      const partial = await waitFor('the answer in progress on disk', () => {
+        if (!existsSync(file)) return undefined;
+        const stored = JSON.parse(readFileSync(file, 'utf8')) as { version: number; conversation: { turns: { status: string; answer: string }[] } };
+        const turn = stored.conversation.turns[0];
+        return turn?.status === 'streaming' && turn.answer.length > 0 ? stored : undefined;
+      }, 15_000);
+      assert.equal(partial.version, 1);
+      assert.ok(env.api.busy(), 'still answering when the partial answer was on disk');
+      assert.ok(words.startsWith(partial.conversation.turns[0]?.answer ?? '-'));
+      await vscode.commands.executeCommand('tejarat.stop');
+      await answered;
+    } finally {
+      env.api.setScenario(undefined);
+    }
+    assert.ok(env.api.statusBarVisible(), 'the status bar item shows once the chat is used');
   });
 
   test('an empty new conversation is not stored', async () => {
