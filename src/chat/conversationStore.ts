@@ -173,9 +173,9 @@ export class ConversationStore {
     this.cancelTimer(conversation.id);
     if (!isSafeId(conversation.id)) throw new Error('a conversation id unfit for a file name');
     let write: Promise<void> = Promise.resolve();
-    if (conversation.turns.length === 0) {
-      if (this.index.delete(conversation.id)) write = this.chain(conversation.id, () => this.folder.remove(conversation.id));
-    } else if (this.loaded.get(conversation.id) === conversation) {
+    // A conversation emptied for a moment (Retry of its only question) keeps its file until it has turns again:
+    // removing it now would lose the question if the window closed before the new answer's first save.
+    if (conversation.turns.length > 0 && this.loaded.get(conversation.id) === conversation) {
       const fitted = fitConversation(conversation, this.limits);
       this.noteCaps(conversation, fitted.shortened, fitted.dropped);
       const text = fitted.text;
