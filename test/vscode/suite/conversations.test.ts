@@ -47,6 +47,9 @@ suite('Conversations', () => {
     const wanted = (await env.api.state()).conversation.id;
     await vscode.commands.executeCommand('tejarat.newConversation');
     assert.notEqual((await env.api.state()).conversation.id, wanted);
+    // New Conversation brings the chat forward without waiting; that focus change would close the list (a quick pick
+    // closes when focus leaves it) if it landed after the list opened.
+    await vscode.commands.executeCommand('tejarat.openChat');
 
     // The list is newest first, so the first (preselected) item is the conversation just left.
     const picked = vscode.commands.executeCommand<string | undefined>('tejarat.showHistory');
