@@ -1,7 +1,7 @@
 // Conversations persist as files in the workspace's storage (what a window reload reads back), are bounded, and the
 // history can reopen and delete them.
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { LIMITS } from '../../../src/chat/conversationStore';
@@ -92,6 +92,23 @@ suite('Conversations', () => {
       env.api.setScenario(undefined);
     }
     assert.ok(env.api.statusBarVisible(), 'the status bar item shows once the chat is used');
+  });
+
+  test('a damaged conversation file is set aside, not overwritten, and the rest of the history still shows', async () => {
+    await vscode.commands.executeCommand('tejarat.newConversation');
+    await ask('A conversation that stays readable');
+    const kept = (await env.api.state()).conversation.id;
+    const folder = env.api.storageFolder();
+    const damaged = '11111111-2222-4333-8444-555555555555';
+    const text = JSON.stringify({ version: 1, conversation: { id: damaged, title: 'damaged', createdAt: 1, updatedAt: 2, turns: [null] } });
+    writeFileSync(join(folder, `${damaged}.json`), text);
+    const stored = await env.api.storedConversations();
+    assert.ok(stored.some((conversation) => conversation.id === kept));
+    assert.equal(stored.some((conversation) => conversation.id === damaged), false);
+    const aside = readdirSync(folder).filter((name) => name.startsWith(`${damaged}.corrupt-`));
+    assert.equal(aside.length, 1, `set aside as ${aside.join(', ')}`);
+    assert.equal(readFileSync(join(folder, aside[0] ?? ''), 'utf8'), text, 'kept as it was');
+    assert.equal(existsSync(join(folder, `${damaged}.json`)), false);
   });
 
   test('an empty new conversation is not stored', async () => {
