@@ -6,12 +6,13 @@
 // globalStorageUri are file: URIs wherever this Node extension runs), node:fs offers what atomicity needs (a rename
 // that replaces in one step, an fsync before it, a link that refuses to overwrite), and it keeps this module free of
 // `vscode`, so the same code runs in plain Node tests and benchmarks.
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { isSafeId } from './format';
 
 const TEMP_MARK = '.tmp-';
+/** With the process id, names a temporary file no other write uses ('wx' would refuse a clash rather than share it). */
+let tempCounter = 0;
 /** A temporary file this old was left by a crash, not by a write in progress in another window. */
 const STALE_TEMP_MS = 10 * 60_000;
 
@@ -76,7 +77,7 @@ export class ConversationFolder {
       this.created = true;
     }
     const target = this.fileOf(id);
-    const temp = `${target}${TEMP_MARK}${process.pid}-${randomBytes(4).toString('hex')}`;
+    const temp = `${target}${TEMP_MARK}${process.pid}-${Date.now().toString(36)}-${(tempCounter++).toString(36)}`;
     const handle = await fs.open(temp, 'wx');
     try {
       await handle.writeFile(text, 'utf8');
