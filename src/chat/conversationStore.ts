@@ -139,11 +139,11 @@ export class ConversationStore {
     await this.ready();
     const conversation = this.loaded.get(id) ?? (await this.readStored(id));
     if (!conversation) {
-      this.writeIndex();
+      void this.writeIndex();
       return undefined;
     }
     this.currentId = id;
-    this.writeIndex();
+    void this.writeIndex();
     return conversation;
   }
 
@@ -236,14 +236,18 @@ export class ConversationStore {
     return next;
   }
 
-  /** The index as it is now, written after the writes before it. */
+  /**
+   * The index as it is now, written after the writes before it. Never rejects: a failed index write is logged, and
+   * the next start rebuilds what it lacks from the files.
+   */
   private writeIndex(): Promise<void> {
     const index: Index = { version: 1, entries: [...this.index.values()] };
     const current = this.currentId;
     if (current !== undefined && (this.index.has(current) || !this.isLoaded)) index.currentId = current;
-    const write = this.indexWrite.then(() => this.options.memento.update(INDEX_KEY, index));
-    this.indexWrite = write.then(undefined, (error: unknown) => this.options.log.error(`Saving the history index failed: ${describe(error)}`));
-    return write;
+    this.indexWrite = this.indexWrite
+      .then(() => this.options.memento.update(INDEX_KEY, index))
+      .then(undefined, (error: unknown) => this.options.log.error(`Saving the history index failed: ${describe(error)}`));
+    return this.indexWrite;
   }
 
   /** Oldest first out, until the count and the total size fit; the conversation just saved and the open one stay. */
