@@ -58,9 +58,11 @@ suite('Manifest and localization', () => {
     assert.ok(manifest.contributes.commands.every((command) => command.category === '%command.category%'));
   });
 
-  test('activates only on its own commands and views (implicit since VS Code 1.74), never `*` or at startup', () => {
+  test('activates on its own commands and views (implicit since VS Code 1.74), to restore its chat tab, and after startup (never `*`)', () => {
+    // After startup, not during it: the status bar item shows when there is history, and activation reads only a
+    // memento value then (the files are read after activate() returns).
     const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
-    assert.deepEqual(manifest.activationEvents, []);
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:tejarat.chatPanel']);
   });
 
   test('package.nls.fa.json translates every manifest string', () => {
