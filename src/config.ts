@@ -11,15 +11,16 @@ export interface TejaratSettings {
   queryPath: string;
   language: LanguageSetting;
   streaming: StreamingPreference;
-  timeouts: { connectMs: number; firstEventMs: number; idleMs: number };
+  timeouts: { connectMs: number; answerMs: number; idleMs: number };
   caFile: string;
-  /** Explicit proxy for the core; empty: VS Code's `http.proxy`, then the environment. */
+  /** Explicit proxy for the core; empty: VS Code's own proxy handling. */
   proxy: string;
-  /** VS Code's `http.proxy`. */
-  httpProxy: string;
-  /** VS Code's `http.proxyStrictSSL`: false turns off certificate checks, as VS Code itself does. */
+  /**
+   * VS Code's `http.proxyStrictSSL`. Read only to warn: VS Code's fetch keeps checking certificates whatever it says,
+   * and so does the client.
+   */
   proxyStrictSSL: boolean;
-  /** VS Code's `http.noProxy`: hosts reached directly. */
+  /** VS Code's `http.noProxy`: hosts reached directly, also when `tejarat.proxy` is set. */
   noProxy: string[];
   allowInsecureHttp: boolean;
 }
@@ -27,7 +28,9 @@ export interface TejaratSettings {
 export const DEFAULT_CORE_URL = 'https://core.tejarat.chat';
 
 /** Every setting whose change means the client must be rebuilt. */
-export const CLIENT_SETTINGS = ['tejarat', 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'];
+// `http.proxy` and its kin do not change the client (VS Code's fetch reads them itself), but they void what the status
+// bar knew about reaching the core.
+export const CLIENT_SETTINGS = ['tejarat', 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy', 'http.proxySupport', 'http.systemCertificates'];
 
 export function readSettings(): TejaratSettings {
   const config = vscode.workspace.getConfiguration('tejarat');
@@ -43,17 +46,41 @@ export function readSettings(): TejaratSettings {
     language: oneOf(config.get<string>('language'), ['auto', 'fa', 'en'] as const, 'auto'),
     streaming: oneOf(config.get<string>('streaming'), ['auto', 'always', 'never'] as const, 'auto'),
     timeouts: {
-      connectMs: seconds('timeouts.connect', 10),
-      firstEventMs: seconds('timeouts.firstEvent', 60),
-      idleMs: seconds('timeouts.idle', 60),
+      connectMs: seconds('timeouts.connect', DEFAULT_TIMEOUTS.connect),
+      answerMs: seconds(answerTimeoutKey(config), DEFAULT_TIMEOUTS.answer),
+      idleMs: seconds('timeouts.idle', DEFAULT_TIMEOUTS.idle),
     },
     caFile: config.get<string>('caFile', '').trim(),
     proxy: config.get<string>('proxy', '').trim(),
-    httpProxy: (http.get<string>('proxy') ?? '').trim(),
     proxyStrictSSL: http.get<boolean>('proxyStrictSSL') ?? true,
     noProxy: http.get<string[]>('noProxy') ?? [],
     allowInsecureHttp: config.get<boolean>('allowInsecureHttp', false),
   };
+}
+
+/** Seconds, as the settings give them. */
+export const DEFAULT_TIMEOUTS = { connect: 10, answer: 180, idle: 60 } as const;
+
+/** Whether the user (or a workspace) gave the setting a value of their own, at any level. */
+function userSet(config: vscode.WorkspaceConfiguration, key: string): boolean {
+  const inspected = config.inspect(key);
+  if (!inspected) return false;
+  return [
+    inspected.globalValue,
+    inspected.workspaceValue,
+    inspected.workspaceFolderValue,
+    inspected.globalLanguageValue,
+    inspected.workspaceLanguageValue,
+    inspected.workspaceFolderLanguageValue,
+  ].some((value) => value !== undefined);
+}
+
+/**
+ * `timeouts.answer` replaced `timeouts.firstEvent`, which limited the same wait for streamed answers. Someone who
+ * raised the old setting for a slow core keeps that limit until they set the new one.
+ */
+export function answerTimeoutKey(config: vscode.WorkspaceConfiguration): 'timeouts.answer' | 'timeouts.firstEvent' {
+  return !userSet(config, 'timeouts.answer') && userSet(config, 'timeouts.firstEvent') ? 'timeouts.firstEvent' : 'timeouts.answer';
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -89,9 +116,12 @@ export function checkCoreUrl(raw: string, allowInsecureHttp: boolean): UrlCheck 
   };
 }
 
-/** The proxy for the core, or undefined to let the client use the environment (HTTPS_PROXY, NO_PROXY). */
+/**
+ * The explicit proxy for the core (`tejarat.proxy`), or undefined. VS Code's `http.proxy` is not read here: VS Code
+ * applies it to the extension host's fetch, which carries the questions unless an explicit override is set.
+ */
 export function proxyFor(settings: TejaratSettings, coreHost: string): string | undefined {
-  const explicit = settings.proxy || settings.httpProxy;
+  const explicit = settings.proxy;
   if (!explicit) return undefined;
   const host = coreHost.toLowerCase();
   const bypass = settings.noProxy.some((entry) => {

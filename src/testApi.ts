@@ -26,6 +26,8 @@ export interface TejaratTestApi {
   deleteConversation(id: string): Promise<void>;
   /** Chat surfaces (view, panel) that exist, and those whose page loaded and sent `ready`. */
   surfaces(): { open: number; ready: number };
+  /** The warnings the extension showed as notifications in this window, in order. */
+  notices(): readonly string[];
 }
 
 
@@ -47,5 +49,6 @@ export function createTestApi(parts: Parts): TejaratTestApi {
     openConversation: (id) => controller.openConversation(id),
     deleteConversation: (id) => controller.deleteConversation(id),
     surfaces: () => views.surfaceCounts,
+    notices: () => [...clients.notices],
   };
 }

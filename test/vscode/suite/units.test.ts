@@ -24,14 +24,18 @@ suite('Decisions', () => {
     assert.equal(allowed('not a url'), false);
   });
 
-  test('the proxy: tejarat.proxy, else http.proxy; never for http.noProxy hosts or loopback', () => {
-    const settings = (change: Partial<TejaratSettings>): TejaratSettings => ({ ...readSettings(), proxy: '', httpProxy: '', noProxy: [], ...change });
-    assert.equal(proxyFor(settings({}), 'core.tejarat.chat'), undefined, 'no setting: the environment decides');
-    assert.equal(proxyFor(settings({ httpProxy: 'http://vs:1' }), 'core.tejarat.chat'), 'http://vs:1');
-    assert.equal(proxyFor(settings({ httpProxy: 'http://vs:1', proxy: 'http://own:2' }), 'core.tejarat.chat'), 'http://own:2');
-    assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['.tejarat.chat'] }), 'core.tejarat.chat'), undefined);
-    assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['other.example'] }), 'core.tejarat.chat'), 'http://own:2');
-    assert.equal(proxyFor(settings({ proxy: 'http://own:2' }), '127.0.0.1'), undefined);
+  test('the explicit proxy: tejarat.proxy only (VS Code applies http.proxy itself); never for http.noProxy hosts or loopback', async () => {
+    await setSetting('http.proxy', 'http://vs:1');
+    try {
+      const settings = (change: Partial<TejaratSettings>): TejaratSettings => ({ ...readSettings(), proxy: '', noProxy: [], ...change });
+      assert.equal(proxyFor(settings({}), 'core.tejarat.chat'), undefined, 'http.proxy is not copied into the own agent');
+      assert.equal(proxyFor(settings({ proxy: 'http://own:2' }), 'core.tejarat.chat'), 'http://own:2');
+      assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['.tejarat.chat'] }), 'core.tejarat.chat'), undefined);
+      assert.equal(proxyFor(settings({ proxy: 'http://own:2', noProxy: ['other.example'] }), 'core.tejarat.chat'), 'http://own:2');
+      assert.equal(proxyFor(settings({ proxy: 'http://own:2' }), '127.0.0.1'), undefined);
+    } finally {
+      await setSetting('http.proxy', undefined);
+    }
   });
 
   test('language auto: Persian by the question\'s letters, else the display language', () => {
