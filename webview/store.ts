@@ -22,6 +22,11 @@ export interface TurnModel {
   readonly error?: TurnError;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
+  /**
+   * When the panel learned of the question (Date.now()), for the time it has waited. The panel's own clock: the
+   * host may run on another machine. A panel that reloads mid-answer counts from its reload.
+   */
+  readonly startedAt: number;
   readonly markdown: IncrementalMarkdown;
 }
 
@@ -101,7 +106,7 @@ function cleanError(value: unknown): TurnError | undefined {
   return message === undefined ? undefined : { kind: (text(error.kind) ?? 'server') as TurnError['kind'], message };
 }
 
-function toTurnModel(turn: Turn): TurnModel {
+function toTurnModel(turn: Turn, startedAt = Date.now()): TurnModel {
   const answer = text(turn.answer) ?? '';
   const turnStatus = status(turn.status, 'pending');
   const markdown = new IncrementalMarkdown(answer);
@@ -116,6 +121,7 @@ function toTurnModel(turn: Turn): TurnModel {
     error: cleanError(turn.error),
     answer,
     markdown,
+    startedAt,
   };
 }
 
@@ -273,7 +279,11 @@ export class ChatStore {
   }
 
   private applyState(state: ChatState): void {
-    const turns = Array.isArray(state.conversation?.turns) ? state.conversation.turns.map(toTurnModel) : [];
+    // A turn still waiting keeps counting from when this panel first saw it.
+    const known = new Map(this.current.turns.map((turn) => [turn.id, turn.startedAt]));
+    const turns = Array.isArray(state.conversation?.turns)
+      ? state.conversation.turns.map((turn) => toTurnModel(turn, known.get(turn.id)))
+      : [];
     this.update({
       ready: true,
       locale: isLocale(state.locale) ? state.locale : this.current.locale,
