@@ -1,4 +1,6 @@
-// `npm start [-- --port N] [-- --browser]`: a working chat within a minute of a fresh clone.
+// `npm start [-- --port N] [-- --browser] [-- --latency off] [-- --time-scale F]`: a working chat within a minute of a
+// fresh clone. The local core answers with realistic latency (retrieval, then tokens at a rate) unless
+// `--latency off`; `--time-scale F` multiplies its delays.
 // Installs what is missing (scripts/setup.mjs), builds, starts the local RAG Core (test/core-server), then opens
 // the product configured for it:
 //  - VS Code desktop with the extension in development mode, when a `code` command exists (and not --browser);
@@ -15,7 +17,12 @@ import { ROOT, freePort, startCodeServer } from './code-server.mjs';
 import { setup } from './setup.mjs';
 
 const { values: flags } = parseArgs({
-  options: { port: { type: 'string' }, browser: { type: 'boolean' } },
+  options: {
+    port: { type: 'string' },
+    browser: { type: 'boolean' },
+    latency: { type: 'string' },
+    'time-scale': { type: 'string' },
+  },
 });
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const DEV_TOKEN = 'dev-token';
@@ -52,18 +59,21 @@ function must(command, args) {
 /** The local RAG Core as a child process (node directly, never through npx, so it can be stopped by its pid). */
 function startCore() {
   return new Promise((resolveCore, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/core-server/main.ts', '--port', '0', '--token', DEV_TOKEN], {
+    const args = ['--import', 'tsx', 'test/core-server/main.ts', '--port', '0', '--token', DEV_TOKEN];
+    if (flags.latency !== undefined) args.push('--latency', flags.latency);
+    if (flags['time-scale'] !== undefined) args.push('--time-scale', flags['time-scale']);
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let seen = '';
     child.stdout.on('data', (data) => {
       seen += data.toString('utf8');
-      const match = /RAG Core listening on (\S+)/.exec(seen);
+      const match = /RAG Core listening on (\S+) \(([^)]*)\)/.exec(seen);
       if (match) {
         child.stdout.removeAllListeners('data');
         child.stdout.resume();
-        resolveCore({ url: match[1], child });
+        resolveCore({ url: match[1], details: match[2], child });
       }
     });
     child.on('exit', (code) => reject(new Error(`the local RAG Core exited (${code}) before it listened:\n${seen}`)));
@@ -101,7 +111,7 @@ async function main() {
   const core = await startCore();
   cleanups.push(() => core.child.kill('SIGTERM'));
   core.child.on('exit', () => void stopAll(1));
-  console.log(`Local RAG Core: ${core.url} (token ${DEV_TOKEN})`);
+  console.log(`Local RAG Core: ${core.url} (${core.details})`);
   prepareWorkspace();
   const env = { TEJARAT_DEV_TOKEN: DEV_TOKEN };
 

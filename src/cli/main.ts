@@ -3,7 +3,7 @@
 // and in every process listing.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createCoreClient, CoreError, type AskEvent, type CheckReport, type CoreClientOptions, type ErrorKind } from '../core/index.js';
+import { checkCoreUrl, createCoreClient, CoreError, type AskEvent, type CheckReport, type CoreClientOptions, type ErrorKind } from '../core/index.js';
 
 const PRODUCTION_CORE = 'https://core.tejarat.chat';
 
@@ -19,6 +19,8 @@ Options for both:
   --ca-file FILE      trust the extra CA certificates in FILE (PEM)
   --proxy URL         use this proxy (default: $HTTPS_PROXY / $NO_PROXY)
   --header "N: V"     send an extra request header (repeatable; never Authorization)
+  --allow-insecure-http  allow a plain http:// core that is not on this machine (the token travels
+                      in clear text); without it only https:// and loopback http:// are used
 
 Exit codes: 0 answered, 2 usage, 3 auth, 4 network or timeout, 5 server or protocol error, 130 interrupted.`;
 
@@ -61,6 +63,7 @@ const commonOptions = {
   proxy: { type: 'string' },
   header: { type: 'string', multiple: true },
   json: { type: 'boolean', default: false },
+  'allow-insecure-http': { type: 'boolean', default: false },
   token: { type: 'string' },
 } as const;
 
@@ -118,20 +121,31 @@ async function check(args: string[], io: Io, signal: AbortSignal): Promise<numbe
 }
 
 export function formatCheck(report: CheckReport): string {
-  const ms = (value: number | undefined): string => (value === undefined ? '' : ` in ${value} ms`);
   const streaming =
     report.streaming === 'active'
-      ? `active (the stream endpoint answered ${report.streamStatus ?? 200}${ms(report.timings.streamMs)})`
+      ? `active (the stream endpoint answered ${report.streamStatus ?? 200})`
       : report.streaming === 'fallback'
-        ? `fallback: the stream endpoint answered ${report.streamStatus ?? 'no stream'}, answers use the normal request${ms(report.timings.queryMs)}`
+        ? `fallback: the stream endpoint answered ${report.streamStatus ?? 'no stream'}, answers use the normal request`
         : 'unknown';
   const token = report.tokenAccepted === true ? 'accepted' : report.tokenAccepted === false ? 'rejected' : 'not checked';
+  const { connectMs, headersMs, firstEventMs, totalMs } = report.timings;
+  const ms = (value: number | undefined): string => (value === undefined ? '-' : `${value} ms`);
+  const paths = { vscode: "VS Code's network settings", 'explicit-proxy': 'explicit proxy', 'environment-proxy': 'proxy from the environment', direct: 'direct' } as const;
+  const trusts = {
+    'vscode-system': "the system's certificates (through VS Code)",
+    node: "Node's built-in certificates",
+    'ca-file': "Node's built-in certificates and the CA file",
+    'none-insecure': 'NOTHING: certificate checks are off',
+    'not-tls': 'no TLS (plain http)',
+  } as const;
   const lines = [
     `Core:       ${report.baseUrl}`,
     `Reachable:  ${report.reachable ? 'yes' : 'no'}`,
     `Token:      ${token}`,
     `Streaming:  ${streaming}`,
-    `Total time: ${report.timings.totalMs} ms`,
+    `Timings:    connect ${ms(connectMs)}, headers ${ms(headersMs)}, first event ${ms(firstEventMs)}, total ${totalMs} ms`,
+    `Network:    ${paths[report.network.path]}${report.network.proxy ? ` (${report.network.proxy})` : ''}`,
+    `Trust:      ${trusts[report.network.trust]}`,
   ];
   if (report.error) lines.push(`Problem:    ${report.error.message}`);
   return `${lines.join('\n')}\n`;
@@ -188,7 +202,17 @@ function parse<O extends OptionSpec>(args: string[], options: O) {
   }
 }
 
-function clientOptions(values: { url?: string; 'token-file'?: string; 'ca-file'?: string; proxy?: string; header?: string[] }, io: Io): CoreClientOptions {
+function clientOptions(
+  values: { url?: string; 'token-file'?: string; 'ca-file'?: string; proxy?: string; header?: string[]; 'allow-insecure-http'?: boolean },
+  io: Io,
+): CoreClientOptions {
+  const raw = values.url ?? io.env.TEJARAT_CORE_URL ?? PRODUCTION_CORE;
+  const checked = checkCoreUrl(raw, values['allow-insecure-http'] === true);
+  if (!checked.ok) {
+    const from = values.url !== undefined ? '--url' : 'TEJARAT_CORE_URL';
+    const hint = checked.code === 'insecure-http' ? ' (--allow-insecure-http allows it)' : '';
+    throw new UsageError(`${from}: ${checked.message}${hint}`);
+  }
   const tokenFile = values['token-file'];
   const token = tokenFile ? readTextFile(tokenFile, 'token file').trim() : io.env.TEJARAT_TOKEN?.trim();
   const headers: Record<string, string> = {};
@@ -200,7 +224,7 @@ function clientOptions(values: { url?: string; 'token-file'?: string; 'ca-file'?
     headers[name] = header.slice(colon + 1).trim();
   }
   return {
-    baseUrl: values.url ?? io.env.TEJARAT_CORE_URL ?? PRODUCTION_CORE,
+    baseUrl: checked.url.href,
     getToken: () => token || undefined,
     ca: values['ca-file'] ? readTextFile(values['ca-file'], 'CA file') : undefined,
     proxyUrl: values.proxy,

@@ -1,8 +1,8 @@
 // One answer as the caller sees it, assembled from the core's events: exactly one `start`, chunks within the
 // size limit, sources, and an `end` or an `error`. A resumed or retried stream feeds the same assembler, so a
 // repeated `start` is swallowed and the text length carries over.
-import { CoreError, oneLine, protocolError, redact, simpleError } from './errors.js';
-import { plainChunkContent, readStreamEvent, type CoreEvent } from './normalize.js';
+import { CoreError, coreError, errorMessage, formatBytes, oneLine, redact } from './errors.js';
+import { readStreamEvent, type CoreEvent } from './normalize.js';
 import type { SseMessage } from './sse.js';
 import type { AskEvent, CoreErrorInfo } from './types.js';
 
@@ -23,21 +23,7 @@ export class AnswerAssembler {
    * @throws CoreError (protocol) when the answer grows over the limit, MalformedDataError for bad JSON.
    */
   acceptMessage(message: SseMessage, out: AskEvent[]): boolean {
-    const content = this.startSent ? plainChunkContent(message.data) : undefined;
-    if (content === undefined) return this.accept(readStreamEvent(message.data, message.event), out);
-    this.#append(content);
-    return false;
-  }
-
-  /**
-   * Adds the text of a run of chunk events; false, adding nothing, when the run must be read event by event:
-   * before `start` (the first event adds one) or when it would cross the size limit (the error then comes at
-   * the event that crosses it, with the text before it kept).
-   */
-  appendChunkRun(text: string): boolean {
-    if (!this.startSent || this.textLength + text.length > this.maxAnswerChars) return false;
-    this.#append(text);
-    return true;
+    return this.accept(readStreamEvent(message.data, message.event), out);
   }
 
   /** Gives out the text collected since the last flush; call it after every network read and before an error. */
@@ -75,11 +61,14 @@ export class AnswerAssembler {
         out.push({ type: 'sources', sources: event.sources });
         return false;
       case 'end':
-        out.push({ type: 'end', mode: 'stream', metadata: event.metadata });
+        // An answer with no text is no answer, however politely it ends.
+        out.push(this.textLength === 0 ? this.error(coreError('server', 'empty-answer')) : { type: 'end', mode: 'stream', metadata: event.metadata });
         return true;
-      case 'error':
-        out.push(this.error(simpleError('server', `The core reported an error: ${cleanServerMessage(event.message)}`)));
+      case 'error': {
+        const coreSays = oneLine(event.message, 200);
+        out.push(this.error(coreError('server', 'core-error', undefined, coreSays ? { coreSays } : {})));
         return true;
+      }
     }
   }
 
@@ -92,17 +81,18 @@ export class AnswerAssembler {
   /** The error event that ends this answer; it says whether text had arrived (a cut-off answer). */
   error(error: CoreError): AskEvent {
     const partial = this.textLength > 0;
-    const info: CoreErrorInfo = { ...error.info, partial, message: redact(error.info.message, this.token) };
-    if (partial && info.kind !== 'cancelled') info.message = `The answer was cut off. ${info.message}`;
+    const { message: _english, ...fields } = error.info;
+    const coreSays = fields.coreSays === undefined ? undefined : redact(fields.coreSays, this.token);
+    const info: CoreErrorInfo = {
+      ...fields,
+      ...(coreSays === undefined ? {} : { coreSays }),
+      partial,
+      message: redact(errorMessage(fields.code, fields.params, coreSays, partial), this.token),
+    };
     return { type: 'error', error: info };
   }
 }
 
 export function answerTooLarge(maxChars: number): CoreError {
-  return protocolError(`the answer is larger than the ${Math.round(maxChars / (1 << 20))} MiB limit`);
-}
-
-function cleanServerMessage(message: string): string {
-  const short = oneLine(message, 200);
-  return /[.!?؟…]$/.test(short) ? short : `${short}.`;
+  return coreError('protocol', 'answer-too-large', { limit: formatBytes(maxChars) });
 }

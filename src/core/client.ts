@@ -2,12 +2,24 @@
 // or the normal endpoint answered. It owns the decisions around a request — which endpoint, when to retry,
 // when to resume, when to give up — and leaves an event stream's bytes to event-stream.ts, shapes to
 // normalize.ts and HTTP to http.ts.
-import type { Dispatcher } from 'undici';
 import { AnswerAssembler, answerTooLarge } from './answer.js';
-import { CoreError, fromNetworkError, httpError, protocolError, redact, simpleError, timeoutError } from './errors.js';
-import { createDispatcher, discard, post, readText, retryAfterMs, type Response } from './http.js';
-import { readAnswerBody } from './normalize.js';
+import { checkCoreUrl } from './core-url.js';
+import { CoreError, coreError, fromNetworkError, httpError, looksLikeHtml, redact, timeoutError } from './errors.js';
 import { EventStreamReader, type ResumePoint } from './event-stream.js';
+import {
+  createFetchTransport,
+  createUndiciTransport,
+  environmentProxy,
+  post,
+  readText,
+  REQUEST_ID,
+  retryAfterMs,
+  trackRequest,
+  type HttpResponse,
+  type Transport,
+} from './http.js';
+import { MalformedDataError, readAnswerBody } from './normalize.js';
+import { PhaseTimer, type PhaseLimits } from './phase-timer.js';
 import type {
   AnswerMode,
   AskEvent,
@@ -18,14 +30,13 @@ import type {
   CoreClientOptions,
   LogLevel,
   StreamingStatus,
-  TimeoutPhase,
 } from './types.js';
 
 const defaults = {
   streamPath: '/api/v1/query/stream',
   queryPath: '/api/v1/query',
   connectMs: 10_000,
-  firstEventMs: 60_000,
+  answerMs: 180_000,
   idleMs: 60_000,
   fallbackMemoryMs: 10 * 60_000,
   maxAttempts: 3,
@@ -59,8 +70,8 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
 class RagCoreClient implements CoreClient {
   readonly #options: CoreClientOptions;
   readonly #base: URL;
-  readonly #dispatcher: Dispatcher;
-  readonly #timeouts: { connectMs: number; firstEventMs: number; idleMs: number };
+  readonly #transport: Transport;
+  readonly #timeouts: PhaseLimits;
   readonly #limits: { maxEventBytes: number; maxAnswerBytes: number };
   readonly #retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   #status: StreamingStatus = 'unknown';
@@ -69,10 +80,12 @@ class RagCoreClient implements CoreClient {
 
   constructor(options: CoreClientOptions) {
     this.#options = options;
-    this.#base = parseBaseUrl(options.baseUrl);
+    const checked = checkCoreUrl(options.baseUrl, true);
+    if (!checked.ok) throw coreError('config', checked.code, checked.params);
+    this.#base = checked.url;
     this.#timeouts = {
       connectMs: options.timeouts?.connectMs ?? defaults.connectMs,
-      firstEventMs: options.timeouts?.firstEventMs ?? defaults.firstEventMs,
+      answerMs: options.timeouts?.answerMs ?? defaults.answerMs,
       idleMs: options.timeouts?.idleMs ?? defaults.idleMs,
     };
     this.#limits = {
@@ -84,12 +97,23 @@ class RagCoreClient implements CoreClient {
       baseDelayMs: options.retry?.baseDelayMs ?? defaults.baseDelayMs,
       maxDelayMs: options.retry?.maxDelayMs ?? defaults.maxDelayMs,
     };
-    this.#dispatcher = createDispatcher({
-      proxyUrl: options.proxyUrl,
-      ca: options.ca,
-      rejectUnauthorized: options.rejectUnauthorized,
-      connectMs: this.#timeouts.connectMs,
-    });
+    const transport = options.transport ?? { kind: 'undici' };
+    if (transport.kind === 'fetch') {
+      this.#transport = createFetchTransport(transport.fetch);
+      if (options.rejectUnauthorized === false) {
+        this.#log('warn', 'rejectUnauthorized: false is ignored with the fetch transport: certificates are checked as that fetch checks them');
+      }
+    } else {
+      this.#transport = createUndiciTransport({
+        proxyUrl: options.proxyUrl,
+        ca: options.ca,
+        rejectUnauthorized: options.rejectUnauthorized,
+        connectMs: this.#timeouts.connectMs,
+      });
+      if (options.rejectUnauthorized === false && this.#base.protocol === 'https:') {
+        this.#log('warn', `TLS certificate checks are OFF for ${this.#base.origin}: anyone on the network path can read the token and the answers`);
+      }
+    }
   }
 
   get streamingStatus(): StreamingStatus {
@@ -97,14 +121,14 @@ class RagCoreClient implements CoreClient {
   }
 
   async close(): Promise<void> {
-    await this.#dispatcher.close();
+    await this.#transport.close();
   }
 
   async *ask(request: AskRequest, options: AskOptions = {}): AsyncGenerator<AskEvent, void, undefined> {
     const signal = options.signal;
     const started = Date.now();
     if (!request.query.trim()) {
-      yield new AnswerAssembler(0, undefined).error(simpleError('config', 'The question is empty.'));
+      yield new AnswerAssembler(0, undefined).error(coreError('config', 'empty-question'));
       return;
     }
     const state: AskState = {
@@ -120,11 +144,11 @@ class RagCoreClient implements CoreClient {
       state.token = await this.#options.getToken();
       state.answer = new AnswerAssembler(this.#limits.maxAnswerBytes, state.token);
     } catch {
-      yield state.answer.error(simpleError('auth', 'The access token could not be read from the secret store.'));
+      yield state.answer.error(coreError('auth', 'token-unreadable'));
       return;
     }
     if (!state.token) {
-      yield state.answer.error(simpleError('auth', 'No access token is set. Set one to ask the core.'));
+      yield state.answer.error(coreError('auth', 'no-token'));
       return;
     }
 
@@ -146,30 +170,32 @@ class RagCoreClient implements CoreClient {
         if (resumable && resumes < this.#retry.maxAttempts) {
           resumes += 1;
           const delay = Math.min(state.serverRetryMs ?? this.#retry.baseDelayMs, this.#retry.maxDelayMs);
-          this.#log('warn', `stream broke (${error.info.message}); resuming after event ${state.lastEventId} in ${delay} ms`);
+          this.#log('warn', `stream broke (${redact(error.info.message, state.token)}); resuming after event ${state.lastEventId} in ${delay} ms`);
           if (await sleep(delay, signal)) continue;
         } else if (state.answer.textLength === 0 && isRetryable(error) && failures + 1 < this.#retry.maxAttempts) {
           failures += 1;
           const delay = this.#backoff(failures, error.info.retryAfterMs);
-          this.#log('warn', `${error.info.message} Retrying in ${delay} ms (attempt ${failures + 1} of ${this.#retry.maxAttempts}).`);
+          this.#log('warn', `${redact(error.info.message, state.token)} Retrying in ${delay} ms (attempt ${failures + 1} of ${this.#retry.maxAttempts}).`);
           if (await sleep(delay, signal)) continue;
         }
-        const final = signal?.aborted ? simpleError('cancelled', 'The request was cancelled.') : error;
-        this.#log(final.info.kind === 'cancelled' ? 'info' : 'error', `ask failed after ${Date.now() - started} ms: ${final.info.message}`);
-        yield state.answer.error(final);
+        const final = signal?.aborted ? coreError('cancelled', 'cancelled') : error;
+        const event = state.answer.error(final);
+        this.#log(final.info.kind === 'cancelled' ? 'info' : 'error', `ask failed after ${Date.now() - started} ms: ${event.type === 'error' ? event.error.message : ''}`);
+        yield event;
         return;
       }
     }
   }
 
   async check(options: AskOptions = {}): Promise<CheckReport> {
-    const started = Date.now();
+    const started = performance.now();
     const report: CheckReport = {
       baseUrl: this.#base.href.replace(/\/$/, ''),
       reachable: false,
       tokenAccepted: undefined,
       streaming: this.#status,
       timings: { totalMs: 0 },
+      network: this.#network(),
     };
     let token: string | undefined;
     try {
@@ -178,16 +204,40 @@ class RagCoreClient implements CoreClient {
       token = undefined;
     }
     const question = { body: JSON.stringify({ query: 'ping', language: this.#options.language }), token };
-    // Headers answer "reachable, token accepted, streaming?"; the rest of an answer is not read.
-    const attempt = async (path: string, accept: string): Promise<{ response: Response; ms: number }> => {
-      const request = this.#open(options.signal);
-      const t0 = Date.now();
+    // Headers answer "reachable, token accepted, streaming?". A stream is read to its first event (how long a
+    // person waits for the answer to begin); the normal endpoint is not read, as a real core would compute a whole
+    // answer for it.
+    const attempt = async (path: string, accept: string): Promise<{ status: number; eventStream: boolean }> => {
+      const exchange = this.#open(options.signal);
+      const t0 = performance.now();
       try {
-        const response = await request.send(path, accept, question, {});
-        discard(response.body);
-        return { response, ms: Date.now() - t0 };
+        const response = await exchange.send(path, accept, question, {});
+        const timings = report.timings;
+        timings.headersMs = Math.round(performance.now() - t0);
+        const connectMs = exchange.connectMs;
+        if (connectMs === undefined) delete timings.connectMs;
+        else timings.connectMs = Math.round(connectMs);
+        const eventStream = isEventStream(response);
+        const ok = response.status >= 200 && response.status < 300;
+        if (ok && !eventStream && looksLikeHtml('', contentType(response))) throw signInPage(response.status);
+        if (ok && eventStream) {
+          const reader = new EventStreamReader(new AnswerAssembler(this.#limits.maxAnswerBytes, token), {}, this.#limits.maxEventBytes);
+          const sink: AskEvent[] = [];
+          exchange.reading();
+          try {
+            for await (const piece of response.body) {
+              reader.read(piece, sink);
+              if (reader.events > 0 || reader.failure) break;
+              exchange.activity(false);
+            }
+          } catch (caught) {
+            exchange.rethrow(caught);
+          }
+          if (reader.events > 0) timings.firstEventMs = Math.round(performance.now() - t0);
+        }
+        return { status: response.status, eventStream };
       } finally {
-        request.close();
+        exchange.close();
       }
     };
     try {
@@ -196,204 +246,242 @@ class RagCoreClient implements CoreClient {
       if (wantsStream) {
         const probe = await attempt(this.#streamPath, 'text/event-stream');
         report.reachable = true;
-        report.streamStatus = status = probe.response.statusCode;
-        report.timings.streamMs = probe.ms;
-        if (status >= 200 && status < 300) this.#setStatus(isEventStream(probe.response) ? 'active' : 'fallback');
+        report.streamStatus = status = probe.status;
+        if (status >= 200 && status < 300) this.#setStatus(probe.eventStream ? 'active' : 'fallback');
         else if (NO_STREAMING.has(status)) this.#rememberFallback(status);
       }
       if (!wantsStream || (status !== undefined && NO_STREAMING.has(status))) {
+        delete report.timings.firstEventMs;
         const query = await attempt(this.#queryPath, 'application/json');
         report.reachable = true;
-        report.timings.queryMs = query.ms;
-        status = query.response.statusCode;
+        status = query.status;
       }
       if (status === 401 || status === 403) report.tokenAccepted = false;
       else if (status !== undefined && status >= 200 && status < 300) report.tokenAccepted = token ? true : undefined;
       if (status !== undefined && (status < 200 || status >= 300)) {
         report.error = { ...httpError(status, '', '', undefined).info, partial: false };
       } else if (!token) {
-        report.error = { kind: 'auth', message: 'No access token is set. Set one to ask the core.', partial: false };
+        report.error = { ...coreError('auth', 'no-token').info, partial: false };
       }
     } catch (caught) {
       const error = this.#classify(caught, options.signal);
+      if (error.info.code === 'sign-in-page') report.reachable = false;
       report.error = { ...error.info, message: redact(error.info.message, token), partial: false };
     }
     report.streaming = this.#status;
-    report.timings.totalMs = Date.now() - started;
-    this.#log('info', `check: reachable=${report.reachable} token=${String(report.tokenAccepted)} streaming=${report.streaming} in ${report.timings.totalMs} ms`);
+    report.timings.totalMs = Math.round(performance.now() - started);
+    const { connectMs, headersMs, firstEventMs, totalMs } = report.timings;
+    this.#log(
+      'info',
+      `check: reachable=${report.reachable} token=${String(report.tokenAccepted)} streaming=${report.streaming} connect=${connectMs ?? '-'} headers=${headersMs ?? '-'} firstEvent=${firstEventMs ?? '-'} total=${totalMs} ms path=${report.network.path} trust=${report.network.trust}`,
+    );
     return report;
+  }
+
+  /** Which way requests travel and where the trust in the core's certificate comes from. */
+  #network(): CheckReport['network'] {
+    const tls = this.#base.protocol === 'https:';
+    if (this.#transport.kind === 'fetch') return { path: this.#options.networkPath ?? 'vscode', trust: tls ? 'vscode-system' : 'not-tls' };
+    const trust = !tls ? 'not-tls' : this.#options.rejectUnauthorized === false ? 'none-insecure' : this.#options.ca !== undefined ? 'ca-file' : 'node';
+    const explicit = this.#options.proxyUrl;
+    const fromEnvironment = explicit ? undefined : environmentProxyFor(this.#base);
+    const proxy = hostAndPort(explicit ?? fromEnvironment);
+    const path = this.#options.networkPath ?? (explicit ? 'explicit-proxy' : fromEnvironment ? 'environment-proxy' : 'direct');
+    return { path, trust, ...(proxy ? { proxy } : {}) };
   }
 
   /** One request to the stream endpoint. Returns `use-fallback` when the core has no streaming. */
   async *#streamOnce(state: AskState, signal: AbortSignal | undefined): AsyncGenerator<AskEvent, 'done' | 'use-fallback', undefined> {
-    const request = this.#open(signal);
+    const exchange = this.#open(signal);
     try {
       const extra: Record<string, string> = state.lastEventId === undefined ? {} : { 'last-event-id': state.lastEventId };
-      const response = await request.send(this.#streamPath, 'text/event-stream', state, extra);
-      const status = response.statusCode;
+      const response = await exchange.send(this.#streamPath, 'text/event-stream', state, extra);
+      const status = response.status;
       if (NO_STREAMING.has(status) && (this.#options.streaming ?? 'auto') === 'auto' && state.lastEventId === undefined) {
-        response.body.resume();
+        response.discard();
         this.#rememberFallback(status);
         return 'use-fallback';
       }
       await this.#throwUnlessOk(response);
       if (!isEventStream(response)) {
+        const type = contentType(response);
         if (isJson(response)) {
-          // Some cores answer the stream endpoint with the whole answer at once: that is an answer, not an error.
-          yield* this.#emitAnswer(await request.readBody(response, this.#answerBodyLimit()), state);
+          // Some cores answer the stream endpoint with the whole answer at once: that is an answer (or says why not).
+          yield* this.#emitAnswer(await exchange.readBody(response, this.#answerBodyLimit()), type, response.status, state);
           return 'done';
         }
-        discard(response.body);
-        throw protocolError(`expected an event stream, got ${contentType(response) || 'no content type'}`);
+        response.discard();
+        if (looksLikeHtml('', type)) throw signInPage(response.status);
+        throw coreError('protocol', 'not-event-stream', { contentType: type || 'no content type' });
       }
       this.#setStatus('active');
 
       const pending: AskEvent[] = [];
       const stream = new EventStreamReader(state.answer, state, this.#limits.maxEventBytes);
-      request.expectFirstEvent();
+      exchange.reading();
       try {
-        for await (const piece of response.body as AsyncIterable<Uint8Array>) {
-          request.pause();
+        for await (const piece of response.body) {
+          const before = stream.events;
           stream.read(piece, pending);
-          if (stream.sawEvent) request.sawEvent();
+          exchange.activity(stream.events > before);
           // Events read before a failure in the same network read are still the core's words: give them first.
-          while (pending.length > 0) yield pending.shift() as AskEvent;
+          if (pending.length > 0) {
+            // The caller's time with an event is not the core's.
+            exchange.pause();
+            while (pending.length > 0) yield pending.shift() as AskEvent;
+            exchange.resume();
+          }
           if (stream.failure) throw stream.failure;
           if (stream.finished) return 'done';
-          request.resume();
         }
       } catch (caught) {
-        request.rethrow(caught);
+        exchange.rethrow(caught);
       }
       stream.end(pending);
       while (pending.length > 0) yield pending.shift() as AskEvent;
       if (stream.failure) throw stream.failure;
       if (stream.finished) return 'done';
-      throw simpleError('network', 'The core closed the connection before the answer was complete.');
+      throw coreError('network', 'closed-early');
     } finally {
-      request.close();
+      exchange.close();
     }
   }
 
   /** One request to the normal endpoint, read into the same events a stream gives. */
   async *#queryOnce(state: AskState, signal: AbortSignal | undefined): AsyncGenerator<AskEvent, 'done', undefined> {
-    const request = this.#open(signal);
+    const exchange = this.#open(signal);
     try {
-      const response = await request.send(this.#queryPath, 'application/json', state, {});
+      const response = await exchange.send(this.#queryPath, 'application/json', state, {});
       await this.#throwUnlessOk(response);
-      yield* this.#emitAnswer(await request.readBody(response, this.#answerBodyLimit()), state);
+      const type = contentType(response);
+      if (looksLikeHtml('', type)) {
+        response.discard();
+        throw signInPage(response.status);
+      }
+      yield* this.#emitAnswer(await exchange.readBody(response, this.#answerBodyLimit()), type, response.status, state);
       return 'done';
     } finally {
-      request.close();
+      exchange.close();
     }
   }
 
-  async *#emitAnswer(body: string, state: AskState): AsyncGenerator<AskEvent, void, undefined> {
+  /** A whole JSON answer as events, or the error it is: the core's words with no answer, an empty answer, a web page. */
+  async *#emitAnswer(body: string, type: string, status: number, state: AskState): AsyncGenerator<AskEvent, void, undefined> {
+    if (looksLikeHtml(body, type)) throw signInPage(status);
     let answer;
     try {
       answer = readAnswerBody(body);
-    } catch {
-      throw protocolError('the body is not valid JSON');
+    } catch (caught) {
+      if (caught instanceof MalformedDataError) throw coreError('protocol', 'bad-json');
+      throw caught;
+    }
+    if (answer.answer === '') {
+      throw answer.coreSays ? coreError('server', 'core-error', undefined, { status, coreSays: answer.coreSays }) : coreError('server', 'empty-answer', undefined, { status });
     }
     if (answer.answer.length > this.#limits.maxAnswerBytes) throw answerTooLarge(this.#limits.maxAnswerBytes);
     state.answer.textLength = answer.answer.length;
     state.answer.startSent = true;
     yield { type: 'start', mode: 'fallback', conversationId: answer.conversationId, messageId: answer.messageId };
-    if (answer.answer) yield { type: 'chunk', content: answer.answer };
+    yield { type: 'chunk', content: answer.answer };
     yield { type: 'sources', sources: answer.sources };
     yield { type: 'end', mode: 'fallback', metadata: answer.metadata };
   }
 
-  /** One HTTP exchange with its own abort controller, linked to the caller's signal and to the phase timers. */
-  #open(signal: AbortSignal | undefined): OpenRequest {
+  /** One HTTP exchange with its own abort controller, linked to the caller's signal and to the phase timer. */
+  #open(signal: AbortSignal | undefined): Exchange {
     const controller = new AbortController();
     const relay = (): void => controller.abort();
     if (signal?.aborted) controller.abort();
     signal?.addEventListener('abort', relay, { once: true });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let timedOut: TimeoutPhase | undefined;
-    let sawEvent = false;
-    let firstEventDeadline = 0;
-    const schedule = (phase: TimeoutPhase, configuredMs: number, ms = configuredMs): void => {
-      clearTimeout(timer);
-      if (configuredMs <= 0) return; // 0 turns a timeout off
-      timer = setTimeout(() => {
-        timedOut = phase;
+    const transport = this.#transport;
+    // A request still waiting for its connection (a proxy that never answers CONNECT) does not end when aborted:
+    // undici holds the abort until the connection exists. The limit ends the wait itself.
+    let expire: (reason: Error) => void = () => undefined;
+    const expired = new Promise<never>((_resolve, reject) => {
+      expire = reject;
+    });
+    expired.catch(() => undefined);
+    const timer = new PhaseTimer(
+      this.#timeouts,
+      (phase) => {
         controller.abort();
-      }, ms);
-    };
+        expire(timeoutError(phase, this.#base.origin, timer.limitOf(phase)));
+      },
+      transport.connectObservable,
+    );
+    const tracked = trackRequest(() => {
+      timer.sent();
+      transport.noteSent();
+    });
     const fail = (caught: unknown): never => {
+      if (signal?.aborted) throw coreError('cancelled', 'cancelled');
       if (caught instanceof CoreError) throw caught;
-      if (timedOut && !signal?.aborted) throw timeoutError(timedOut, this.#base.origin);
+      const phase = timer.expired;
+      if (phase) throw timeoutError(phase, this.#base.origin, timer.limitOf(phase));
       throw this.#classify(caught, signal);
     };
-    const { connectMs, firstEventMs, idleMs } = this.#timeouts;
     return {
       send: async (path, accept, question, extra) => {
-        schedule('connect', connectMs);
-        const t0 = Date.now();
+        const t0 = performance.now();
+        timer.start();
         try {
           const url = this.#url(path);
-          const response = await post(url, {
-            dispatcher: this.#dispatcher,
-            headers: this.#headers(question.token, accept, extra),
-            body: question.body,
-            signal: controller.signal,
-          });
-          this.#log('info', `POST ${url.pathname} → ${response.statusCode} ${contentType(response)} in ${Date.now() - t0} ms`);
+          const response = await Promise.race([
+            post(transport, url, {
+              headers: { ...this.#headers(question.token, accept, extra), [REQUEST_ID]: tracked.id },
+              body: question.body,
+              signal: controller.signal,
+            }),
+            expired,
+          ]);
+          timer.headers();
+          this.#log('info', `POST ${url.pathname} [${tracked.id}] → ${response.status} ${contentType(response)} in ${Math.round(performance.now() - t0)} ms`);
           return response;
         } catch (caught) {
           return fail(caught);
         }
       },
       readBody: async (response, maxBytes) => {
-        schedule('first-event', firstEventMs);
         try {
-          return await readText(response.body, maxBytes);
+          return await Promise.race([readText(response, maxBytes), expired]);
         } catch (caught) {
           return fail(caught);
         }
       },
-      expectFirstEvent: () => {
-        firstEventDeadline = Date.now() + firstEventMs;
-        schedule('first-event', firstEventMs);
-      },
-      sawEvent: () => {
-        sawEvent = true;
-      },
-      pause: () => clearTimeout(timer),
-      // Any bytes (a heartbeat comment too) restart the idle timer; the first-event deadline stays fixed,
-      // because a core that only sends heartbeats is not answering.
-      resume: () => {
-        if (sawEvent) schedule('idle', idleMs);
-        else schedule('first-event', firstEventMs, Math.max(0, firstEventDeadline - Date.now()));
+      reading: () => timer.headers(),
+      activity: (sawEvent) => (sawEvent ? timer.event() : timer.activity()),
+      pause: () => timer.pause(),
+      resume: () => timer.resume(),
+      get connectMs() {
+        return timer.connectMs;
       },
       close: () => {
-        clearTimeout(timer);
+        timer.stop();
+        tracked.forget();
         signal?.removeEventListener('abort', relay);
-        // Closes the socket if the body is still open (stop, error event, limit): undici destroys it.
+        // Closes the socket if the body is still open (stop, error event, limit).
         controller.abort();
       },
       rethrow: fail,
     };
   }
 
-  async #throwUnlessOk(response: Response): Promise<void> {
-    const status = response.statusCode;
+  async #throwUnlessOk(response: HttpResponse): Promise<void> {
+    const status = response.status;
     if (status >= 200 && status < 300) return;
     let body = '';
     try {
-      body = await readText(response.body, 64 * 1024);
+      body = await readText(response, 64 * 1024);
     } catch {
-      discard(response.body);
+      response.discard();
     }
-    throw httpError(status, '', body, retryAfterMs(response.headers['retry-after']));
+    throw httpError(status, body, contentType(response), retryAfterMs(response.header('retry-after')));
   }
 
   #classify(caught: unknown, signal: AbortSignal | undefined): CoreError {
-    if (signal?.aborted) return simpleError('cancelled', 'The request was cancelled.');
+    if (signal?.aborted) return coreError('cancelled', 'cancelled');
     if (caught instanceof CoreError) return caught;
-    return fromNetworkError(caught, this.#base.origin);
+    return fromNetworkError(caught, this.#base.origin, this.#timeouts.connectMs);
   }
 
   #prefersFallback(): boolean {
@@ -457,53 +545,79 @@ class RagCoreClient implements CoreClient {
   }
 }
 
-interface OpenRequest {
-  send(path: string, accept: string, question: Pick<AskState, 'body' | 'token'>, extra: Record<string, string>): Promise<Response>;
-  readBody(response: Response, maxBytes: number): Promise<string>;
-  expectFirstEvent(): void;
-  sawEvent(): void;
+interface Exchange {
+  send(path: string, accept: string, question: Pick<AskState, 'body' | 'token'>, extra: Record<string, string>): Promise<HttpResponse>;
+  /** Reads a whole body under the answer limit. */
+  readBody(response: HttpResponse, maxBytes: number): Promise<string>;
+  /** The event stream's body is about to be read. */
+  reading(): void;
+  /** A network read arrived, with at least one event in it or none. */
+  activity(sawEvent: boolean): void;
   /** Stops the phase timer while the caller consumes events: a slow reader is not a slow core. */
   pause(): void;
   resume(): void;
+  /** Milliseconds until the request was sent, when the transport let that be seen. */
+  readonly connectMs: number | undefined;
   close(): void;
   rethrow(caught: unknown): never;
 }
 
-function parseBaseUrl(value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw simpleError('config', `The core URL "${value.slice(0, 100)}" is not a valid URL.`);
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw simpleError('config', `The core URL must start with https:// or http://, not ${url.protocol}.`);
-  }
-  if (url.username || url.password) throw simpleError('config', 'The core URL must not contain a user name or password.');
-  return url;
+function signInPage(status: number): CoreError {
+  return coreError('network', 'sign-in-page', { status }, { status });
 }
 
 function isBrokenConnection(error: CoreError): boolean {
-  return error.info.kind === 'network' || (error.info.kind === 'timeout' && error.info.timeout === 'idle');
+  const code = error.info.code;
+  return (code.startsWith('network-') && code !== 'network-proxy') || code === 'closed-early' || code === 'timeout-idle';
 }
 
 function isRetryable(error: CoreError): boolean {
-  if (error.info.kind === 'network') return !/TLS|certificate/i.test(error.info.message);
+  const code = error.info.code;
+  if (code.startsWith('network-') && code !== 'network-proxy') return true;
+  if (code === 'closed-early') return true;
   if (error.info.kind !== 'server' || error.info.status === undefined || !RETRYABLE_STATUS.has(error.info.status)) return false;
   return (error.info.retryAfterMs ?? 0) <= MAX_RETRY_AFTER_MS;
 }
 
-function contentType(response: Response): string {
-  const value = response.headers['content-type'];
-  return (Array.isArray(value) ? value[0] : value) ?? '';
+function contentType(response: HttpResponse): string {
+  return response.header('content-type') ?? '';
 }
 
-function isEventStream(response: Response): boolean {
+function isEventStream(response: HttpResponse): boolean {
   return contentType(response).toLowerCase().startsWith('text/event-stream');
 }
 
-function isJson(response: Response): boolean {
+function isJson(response: HttpResponse): boolean {
   return /^application\/([\w.+-]*\+)?json/i.test(contentType(response));
+}
+
+/** The proxy undici's EnvHttpProxyAgent would use for `url`, honouring NO_PROXY as it does. */
+export function environmentProxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (!environmentProxy(env)) return undefined;
+  const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+  const proxy = url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? httpProxy) : httpProxy;
+  if (!proxy) return undefined;
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  for (const entry of noProxy.split(/[,\s]+/).filter(Boolean)) {
+    if (entry === '*') return undefined;
+    const [name = '', entryPort] = entry.replace(/^\*?\./, '.').split(/:(?=\d+$)/);
+    if (entryPort && entryPort !== port) continue;
+    if (name.startsWith('.') ? host.endsWith(name) || host === name.slice(1) : host === name) return undefined;
+  }
+  return proxy;
+}
+
+/** A proxy URL as host:port, never with its credentials. */
+function hostAndPort(proxyUrl: string | undefined): string | undefined {
+  if (!proxyUrl) return undefined;
+  try {
+    const url = new URL(proxyUrl);
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Waits, unless the signal aborts first; resolves true when the wait completed. */

@@ -2,6 +2,7 @@
 // The protocol is only partly known (design.md), so readers are tolerant: several names for one field,
 // unknown fields and event types ignored, and anything that could run or open something dropped here,
 // before it reaches a UI.
+import { jsonErrorWords, oneLine } from './errors.js';
 import type { AnswerMetadata, Source } from './types.js';
 
 /** One stream event's meaning; `undefined` from the readers means "not for us, ignore it". */
@@ -19,6 +20,8 @@ export interface CoreAnswer {
   conversationId?: string;
   messageId?: string;
   metadata: AnswerMetadata;
+  /** With no answer text: what the body says went wrong (`error`, `detail`, `message`, `errors[]`), one safe line. */
+  coreSays?: string;
 }
 
 export class MalformedDataError extends Error {
@@ -30,40 +33,10 @@ export class MalformedDataError extends Error {
 type JsonObject = Record<string, unknown>;
 
 /**
- * The inside of a JSON string literal, as a regular-expression source. A raw control character makes the JSON
- * invalid, so it is not matched: such text is left to JSON.parse, which reports it.
- */
-export const JSON_STRING_BODY = String.raw`(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*`;
-/** A chunk in the exact shape the core writes, whose content needs no unescaping. */
-// eslint-disable-next-line no-control-regex -- as JSON_STRING_BODY
-const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
-const ESCAPED_CHUNK = new RegExp(`^\\{"type":"chunk","content":"${JSON_STRING_BODY}"\\}$`);
-const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
-
-/**
- * The content of a chunk written in the exact shape the core writes, `{"type":"chunk","content":"…"}`;
- * otherwise undefined, and the caller takes the general path (readStreamEvent), which gives the same result.
- * Nearly every event of an answer is such a chunk, and most need no unescaping: reading those without
- * JSON.parse or an object saves most of the cost of a chunk that chunk-frames.ts does not take (one with an
- * `id:` line, say).
- */
-export function plainChunkContent(data: string): string | undefined {
-  // One compiled regular expression checks the whole shape; measured, it is cheaper than startsWith plus a
-  // scan of the content on the sliced strings the SSE parser hands out.
-  if (PLAIN_CHUNK.test(data)) return data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2);
-  // Text with a newline or a quote: only the string literal goes through JSON.parse, not a whole object, and
-  // `test` with a slice is cheaper than `exec` with a capture group (measured on the benchmark's recording).
-  return ESCAPED_CHUNK.test(data) ? (JSON.parse(data.slice(PLAIN_CHUNK_PREFIX_LENGTH - 1, -1)) as string) : undefined;
-}
-
-/**
  * Reads one SSE event. The type comes from the JSON `type`, else from the SSE `event:` field.
  * @throws MalformedDataError when `data` is not a JSON object.
  */
 export function readStreamEvent(data: string, eventField: string | undefined): CoreEvent | undefined {
-  const content = plainChunkContent(data);
-  if (content !== undefined) return { type: 'chunk', content };
-
   const json = parseObject(data);
   const type = typeof json.type === 'string' ? json.type : eventField;
   switch (type) {
@@ -91,7 +64,9 @@ export function readStreamEvent(data: string, eventField: string | undefined): C
 export function readAnswerBody(body: string): CoreAnswer {
   const json = parseObject(body);
   const answer = text(json.answer) ?? text(json.response) ?? text(json.content) ?? text(json.text) ?? '';
+  const words = answer === '' ? jsonErrorWords(json) : undefined;
   return {
+    ...(words === undefined ? {} : { coreSays: oneLine(words, 200) }),
     answer,
     sources: readSources(json.sources),
     conversationId: text(json.conversation_id),

@@ -59,8 +59,13 @@ export interface CoreClientOptions {
   proxyUrl?: string;
   /** Extra CA certificates (PEM) trusted besides Node's own, e.g. a corporate TLS-intercepting CA. */
   ca?: string | string[];
-  /** Whether to reject TLS certificates that do not verify. Default true. */
+  /**
+   * Whether to reject TLS certificates that do not verify. Default true. Only the `undici` transport honours
+   * false (and the client logs a warning when it does); a given fetch checks certificates as it does.
+   */
   rejectUnauthorized?: boolean;
+  /** What `check()` reports as the network path, when the caller knows better (e.g. `direct` for a fetch with no proxy). */
+  networkPath?: NetworkPath;
   /** How long a 404/405/501 from the stream endpoint keeps that core on the normal request. Default 600 000 ms. */
   fallbackMemoryMs?: number;
   /** Retries of network errors and 502/503/504 before any answer text. */

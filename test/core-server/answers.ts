@@ -2,8 +2,9 @@
 // oversized scenarios), the normal endpoint's JSON body, the stream's event list, and error bodies.
 import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { splitIntoTokens } from './latency';
 import type { RetrievedSource, Retriever } from './retrieval';
-import type { Scenario } from './scenarios';
+import type { NonAnswerKind, Scenario } from './scenarios';
 import type { OutgoingEvent } from './sse';
 
 export const MODEL_USED = 'tejarat-extractive-1';
@@ -99,21 +100,23 @@ function filler(length: number): string {
   return sentence.repeat(Math.ceil(length / sentence.length)).slice(0, length);
 }
 
+/** `chunking`: code points per chunk, or one token per chunk (what a streaming model sends). */
 export function prepareAnswer(
   retriever: Retriever,
   body: QueryBody,
   scenario: Scenario,
-  chunkChars: number,
+  chunking: number | 'tokens',
 ): PreparedAnswer {
   const startedAt = Date.now();
   const retrieved = retriever.answer(body.query, body.language);
-  let text = scenario.answer ?? retrieved.text;
+  let text = scenario.emptyAnswer ? '' : (scenario.answer ?? retrieved.text);
   let chunks: string[];
   if (scenario.oversizedAnswer) {
     chunks = Array.from({ length: OVERSIZED_ANSWER_CHUNKS }, () => filler(OVERSIZED_ANSWER_CHUNK_CHARS));
     text = chunks.join('');
   } else {
-    chunks = splitIntoChunks(text, scenario.chunkChars ?? chunkChars);
+    const chunkChars = scenario.chunkChars ?? chunking;
+    chunks = chunkChars === 'tokens' ? splitIntoTokens(text) : splitIntoChunks(text, chunkChars);
     if (scenario.oversizedEvent) chunks.unshift(filler(OVERSIZED_EVENT_CHARS));
   }
   return {
@@ -208,4 +211,46 @@ export function errorJson(status: number, message?: string): string {
     429: 'rate limit exceeded',
   };
   return JSON.stringify({ error: message ?? defaults[status] ?? (STATUS_CODES[status] ?? 'error').toLowerCase() });
+}
+
+/** What real cores and gateways put in a 200 that carries no answer, in their own words. */
+export function nonAnswerBody(kind: NonAnswerKind): Record<string, unknown> {
+  switch (kind) {
+    case 'error':
+      return { error: 'quota exceeded for this team' };
+    case 'detail':
+      // A core behind a Persian-speaking team answers in Persian; the client must show these words as they are.
+      return { detail: 'سرویس پاسخ‌گویی موقتاً در دسترس نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.' };
+    case 'message':
+      return { message: 'Endpoint request timed out' };
+    case 'errors':
+      return { errors: [{ message: 'Rate limit reached for requests', code: 'rate_limited' }] };
+  }
+}
+
+/**
+ * The page a captive portal or a single sign-on proxy answers any request with: 200, HTML, a title, a login form
+ * and script. It must never reach the user as an answer.
+ */
+export function signInPage(): string {
+  return (
+    '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+    '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+    '<title>Sign in · Tejarat Secure Access</title>\n' +
+    '<style>body{font-family:system-ui,sans-serif;background:#f3f4f6}form{max-width:22em;margin:6em auto;' +
+    'background:#fff;padding:2em;border-radius:8px}label,input,button{display:block;width:100%;margin-top:.5em}</style>\n' +
+    '<script>window.__SSO_STATE__ = { relayState: "' +
+    randomUUID() +
+    '", returnTo: location.href };</script>\n' +
+    '</head>\n<body>\n' +
+    '<form method="post" action="/sso/login" autocomplete="on">\n' +
+    '<h1>Tejarat Secure Access</h1>\n<p>Your session has expired. Sign in to continue to the requested page.</p>\n' +
+    '<label for="username">Username</label><input id="username" name="username" autocomplete="username">\n' +
+    '<label for="password">Password</label>' +
+    '<input id="password" name="password" type="password" autocomplete="current-password">\n' +
+    '<input type="hidden" name="RelayState" value="">\n<button type="submit">Sign in</button>\n</form>\n' +
+    '<script>document.forms[0].RelayState.value = window.__SSO_STATE__.relayState;' +
+    'document.getElementById("username").focus();</script>\n' +
+    '</body>\n</html>\n'
+  );
 }

@@ -8,6 +8,10 @@ export const SCENARIO_KEY_HEADER = 'x-tejarat-scenario-key';
 
 export type LineEnding = '\n' | '\r\n' | '\r';
 
+/** The JSON a gateway or the core answers with a 200 and no answer: the key that carries its words. */
+export type NonAnswerKind = 'error' | 'detail' | 'message' | 'errors';
+const NON_ANSWER_KINDS: readonly NonAnswerKind[] = ['error', 'detail', 'message', 'errors'];
+
 export interface Scenario {
   dropAfter?: number;
   errorAfter?: number;
@@ -18,6 +22,20 @@ export interface Scenario {
   /** `heartbeat=MS`: a normal answer with `: ping` comments in between. */
   heartbeatMs?: number;
   slowHeadersMs?: number;
+  /** `retrieval=MS`: retrieval time before the stream's headers (and before generation on the normal endpoint). */
+  retrievalMs?: number;
+  /** `token-rate=N`: generation speed in tokens per second, with the latency model's jitter. */
+  tokenRate?: number;
+  /** `latency=off`: no latency model for this request. */
+  latencyOff: boolean;
+  /** `answer-after=MS`: status and headers after MS, replacing retrieval (and generation, on the normal endpoint). */
+  answerAfterMs?: number;
+  /** `trickle=MS`: one write every MS ms, alternately a `: ping` comment and a chunk. */
+  trickleMs?: number;
+  nonAnswer?: NonAnswerKind;
+  emptyAnswer: boolean;
+  signInPage: boolean;
+  buffered: boolean;
   status?: number;
   retryAfter?: string;
   failFirst?: number;
@@ -56,6 +74,9 @@ const FLAGS = {
   comments: 'comments',
   'multiline-data': 'multilineData',
   'split-writes': 'splitWrites',
+  'empty-answer': 'emptyAnswer',
+  'sign-in-page': 'signInPage',
+  buffered: 'buffered',
 } as const satisfies Record<string, keyof Scenario>;
 
 const COUNTS = {
@@ -69,6 +90,9 @@ const COUNTS = {
   'fail-first': 'failFirst',
   pace: 'paceMs',
   'chunk-chars': 'chunkChars',
+  retrieval: 'retrievalMs',
+  'answer-after': 'answerAfterMs',
+  trickle: 'trickleMs',
 } as const satisfies Record<string, keyof Scenario>;
 
 function isFlag(name: string): name is keyof typeof FLAGS {
@@ -99,6 +123,10 @@ export function parseScenario(header: string | undefined): Scenario {
     comments: false,
     multilineData: false,
     splitWrites: false,
+    latencyOff: false,
+    emptyAnswer: false,
+    signInPage: false,
+    buffered: false,
   };
   for (const item of (header ?? '').split(',')) {
     const separator = item.indexOf('=');
@@ -113,6 +141,15 @@ export function parseScenario(header: string | undefined): Scenario {
     } else if (name === 'status') {
       const status = parseCount(value);
       if (status !== undefined && status >= 400 && status <= 599) scenario.status = status;
+    } else if (name === 'token-rate') {
+      const rate = parseCount(value);
+      if (rate !== undefined && rate > 0) scenario.tokenRate = rate;
+    } else if (name === 'latency' && value?.toLowerCase() === 'off') {
+      scenario.latencyOff = true;
+    } else if (name === 'non-answer') {
+      const kind = (value ?? 'error').toLowerCase();
+      const known = NON_ANSWER_KINDS.find((candidate) => candidate === kind);
+      if (known) scenario.nonAnswer = known;
     } else if (name === 'retry-after' && value) {
       scenario.retryAfter = value;
     } else if (name === 'line-ending' && value && Object.hasOwn(LINE_ENDINGS, value.toLowerCase())) {

@@ -1,22 +1,35 @@
-// The local RAG Core: the production protocol on loopback, with an extractive answer over the product's docs and
-// per-request failure scenarios (header `x-tejarat-scenario`, see README.md). Used by tests, benches and `npm start`.
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+// The local RAG Core: the production protocol on loopback (HTTP or HTTPS), with an extractive answer over the
+// product's docs, an optional latency model, and per-request scenarios (header `x-tejarat-scenario`, see README.md).
+// Used by tests, benches and `npm start`.
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type RequestListener,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   errorJson,
   errorPage,
   htmlPage,
+  nonAnswerBody,
   normalAnswerBody,
   parseQueryBody,
   prepareAnswer,
+  signInPage,
   streamEvents,
   type PreparedAnswer,
 } from './answers';
+import { requestTiming, type LatencyModel, type RequestTiming } from './latency';
 import { createRetriever } from './retrieval';
 import { parseScenario, SCENARIO_HEADER, SCENARIO_KEY_HEADER, type Scenario } from './scenarios';
-import type { OutgoingEvent } from './sse';
-import { playHeartbeatsOnly, playStream } from './stream';
+import { writeBytes, type OutgoingEvent } from './sse';
+import { closeSignal, playHeartbeatsOnly, playStream, wait } from './stream';
+
+export type { LatencyModel } from './latency';
+export { REALISTIC_LATENCY } from './latency';
 
 export interface CoreServerOptions {
   /** Default '127.0.0.1'. Only loopback addresses are accepted. */
@@ -27,12 +40,22 @@ export interface CoreServerOptions {
   token?: string | null;
   /** Default true; false makes the stream endpoint answer 404, like today's production core. */
   streaming?: boolean;
-  /** Delay between chunks, default 15 ms. */
+  /** Delay between chunks when no token rate applies, default 15 ms. */
   paceMs?: number;
-  /** Code points per chunk, default 6. */
+  /** Code points per chunk; default 6, or one token per chunk when a token rate applies. */
   chunkChars?: number;
   streamPath?: string;
   queryPath?: string;
+  /**
+   * How long answers take: retrieval before the stream's headers, then chunks at a token rate with jitter; the
+   * normal endpoint answers once the whole answer is generated. Default: none (the stream is paced by `paceMs`,
+   * the normal endpoint answers at once).
+   */
+  latency?: LatencyModel;
+  /** Multiplies every delay of the server (latency model, pace and scenario times); default 1. */
+  timeScale?: number;
+  /** Serve HTTPS with this key and certificate chain (PEM) instead of HTTP. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
 }
 
 export interface RecordedRequest {
@@ -49,7 +72,7 @@ export interface CoreServerStats {
 }
 
 export interface RunningCoreServer {
-  /** 'http://127.0.0.1:PORT' */
+  /** 'http://127.0.0.1:PORT', or 'https://…' with `tls`. */
   readonly url: string;
   /** The accepted token (null: no check). */
   readonly token: string | null;
@@ -69,6 +92,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** Answers kept for `ids` resume, per scenario key. */
 const MAX_RESUMABLE_ANSWERS = 100;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+const DEFAULT_CHUNK_CHARS = 6;
+/** `trickle` on the normal endpoint: bytes per piece of the JSON body. */
+const TRICKLE_PIECE_BYTES = 64;
+/** What a single sign-on proxy sends with its login page. */
+const SIGN_IN_HEADERS = { 'Cache-Control': 'no-store', 'Set-Cookie': 'sso_session=pending; Path=/; HttpOnly; Secure' };
 
 type Endpoint = 'stream' | 'query';
 
@@ -132,7 +160,10 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
   if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The local RAG Core only listens on loopback, not on ${host}`);
   const token = options.token === undefined ? DEFAULT_TOKEN : options.token;
   const paceMs = options.paceMs ?? 15;
-  const chunkChars = Math.max(1, options.chunkChars ?? 6);
+  const chunkChars = options.chunkChars === undefined ? undefined : Math.max(1, options.chunkChars);
+  const timeScale = options.timeScale ?? 1;
+  if (!(timeScale >= 0)) throw new Error(`timeScale must be 0 or more, got ${timeScale}`);
+  const latency = options.latency;
   const paths: Record<string, Endpoint> = {
     [options.streamPath ?? '/api/v1/query/stream']: 'stream',
     [options.queryPath ?? '/api/v1/query']: 'query',
@@ -161,18 +192,33 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     scenario: Scenario,
     key: string,
     answer: PreparedAnswer,
+    timing: RequestTiming,
+    signal: AbortSignal,
   ): Promise<void> {
-    if (scenario.jsonOnStream) return sendJson(res, 200, normalAnswerBody(answer, scenario));
+    if (scenario.jsonOnStream) {
+      // A gateway that turns the stream into one JSON answer: like the normal endpoint, it waits for all of it.
+      if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
+      return sendJson(res, 200, normalAnswerBody(answer, scenario));
+    }
     if (scenario.wrongContentType) return sendHtml(res, 200, htmlPage('Tejarat Chat', 'Please sign in to continue.'));
     if (scenario.heartbeatsOnlyMs !== undefined) {
-      return playHeartbeatsOnly(res, scenario, Math.max(1, scenario.heartbeatsOnlyMs));
+      return playHeartbeatsOnly(res, scenario, Math.max(1, timing.scale(scenario.heartbeatsOnlyMs)));
     }
-    const plan = { answer, scenario, paceMs: scenario.paceMs ?? paceMs };
+    const plan = {
+      answer,
+      scenario,
+      chunkDelayMs: timing.chunkDelayMs,
+      ...(scenario.trickleMs === undefined ? {} : { trickleMs: timing.scale(scenario.trickleMs) }),
+      ...(scenario.heartbeatMs === undefined ? {} : { heartbeatMs: timing.scale(scenario.heartbeatMs) }),
+    };
     const lastEventId = Number.parseInt(headerValue(req.headers, 'last-event-id') ?? '', 10);
     const reconnecting = scenario.ids && Number.isInteger(lastEventId);
     const stored = reconnecting ? resumableByKey.get(key) : undefined;
+    // A resumed answer was retrieved already: no retrieval wait before its headers.
     if (stored) return playStream(res, { ...plan, events: stored, afterId: lastEventId, mayDrop: false });
 
+    // A streaming core sends its headers once retrieval is done.
+    if (!(await wait(timing.streamHeadersMs(), signal))) return;
     const events = streamEvents(answer, scenario);
     if (scenario.ids) {
       // Kept per key, so a reconnect with Last-Event-ID resumes this very answer (ids included).
@@ -182,6 +228,28 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     }
     // A reconnect is never dropped again, so `ids,drop-after=N` drops once and then resumes to the end.
     return playStream(res, { ...plan, events, mayDrop: !reconnecting });
+  }
+
+  /** The normal endpoint: status and headers only once the whole answer is ready, then the body. */
+  async function answerWhole(
+    res: ServerResponse,
+    scenario: Scenario,
+    answer: PreparedAnswer,
+    timing: RequestTiming,
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (!(await wait(timing.wholeAnswerMs(answer.text), signal))) return;
+    if (scenario.trickleMs === undefined) return sendJson(res, 200, normalAnswerBody(answer, scenario));
+    // A slow link: the body in small pieces, one every `trickle` ms.
+    const body = Buffer.from(JSON.stringify(normalAnswerBody(answer, scenario)), 'utf8');
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': body.length });
+    res.flushHeaders();
+    const interval = Math.max(1, timing.scale(scenario.trickleMs));
+    for (let offset = 0; offset < body.length; offset += TRICKLE_PIECE_BYTES) {
+      if (offset > 0 && !(await wait(interval, signal))) return;
+      await writeBytes(res, body.subarray(offset, offset + TRICKLE_PIECE_BYTES));
+    }
+    res.end();
   }
 
   async function handleEndpoint(
@@ -195,13 +263,12 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     lastRequest = { path, headers: { ...req.headers }, body: raw === undefined ? undefined : tryParseJson(raw) };
     const scenario = parseScenario(headerValue(req.headers, SCENARIO_HEADER));
     const key = headerValue(req.headers, SCENARIO_KEY_HEADER) ?? '';
+    const timing = requestTiming(scenario, { model: latency, paceMs, timeScale });
+    const signal = closeSignal(res);
 
-    if (scenario.slowHeadersMs !== undefined) {
-      const closed = new AbortController();
-      res.once('close', () => closed.abort());
-      await sleep(scenario.slowHeadersMs, undefined, { signal: closed.signal }).catch(() => undefined);
-      if (res.destroyed) return;
-    }
+    if (scenario.slowHeadersMs !== undefined && !(await wait(timing.scale(scenario.slowHeadersMs), signal))) return;
+    // A portal in front of the core answers whatever is asked, before the core sees it.
+    if (scenario.signInPage) return sendHtml(res, 200, signInPage(), SIGN_IN_HEADERS);
     if (req.method !== 'POST') return sendJson(res, 405, errorJson(405, 'use POST'), { Allow: 'POST' });
     if (endpoint === 'stream' && !streaming) return sendJson(res, 404, errorJson(404, 'not found'));
     if (scenario.status !== undefined && shouldFail(scenario, key)) {
@@ -213,10 +280,17 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     if (raw === undefined) return sendJson(res, 413, errorJson(413, 'the request body is larger than 1 MiB'));
     const body = parseQueryBody(raw);
     if (typeof body === 'string') return sendJson(res, 400, errorJson(400, body));
+    if (scenario.nonAnswer !== undefined) {
+      // A quota or gateway refusal comes at once, unless the scenario says when.
+      const after = scenario.answerAfterMs === undefined ? 0 : timing.scale(scenario.answerAfterMs);
+      if (!(await wait(after, signal))) return;
+      return sendJson(res, 200, nonAnswerBody(scenario.nonAnswer));
+    }
 
-    const answer = prepareAnswer(retriever, body, scenario, chunkChars);
-    if (endpoint === 'query') return sendJson(res, 200, normalAnswerBody(answer, scenario));
-    return answerStream(req, res, scenario, key, answer);
+    const chunking = chunkChars ?? (timing.tokensPerSecond === undefined ? DEFAULT_CHUNK_CHARS : 'tokens');
+    const answer = prepareAnswer(retriever, body, scenario, chunking);
+    if (endpoint === 'query') return answerWhole(res, scenario, answer, timing, signal);
+    return answerStream(req, res, scenario, key, answer, timing, signal);
   }
 
   /** Runtime control for e2e tests and `npm start`: loopback only, no token (it never leaves this machine). */
@@ -241,7 +315,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     return true;
   }
 
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const endpoint = paths[path];
     const handled = endpoint
@@ -257,7 +331,10 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
         if (!res.headersSent) sendJson(res, 500, errorJson(500, 'internal error'));
         else res.destroy();
       });
-  });
+  };
+  const server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
@@ -274,7 +351,7 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
 
   return {
-    url: `http://${urlHost}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${urlHost}:${address.port}`,
     token,
     get streaming() {
       return streaming;

@@ -32,6 +32,7 @@ export class SseWriter {
   private wroteAnything = false;
   private wroteEvent = false;
   private isClosed = false;
+  private held: Buffer[] | undefined;
 
   constructor(
     private readonly res: ServerResponse,
@@ -56,6 +57,17 @@ export class SseWriter {
     return this.block(type, [rawData], id);
   }
 
+  /** From now on keeps every write back until `release()`, like a proxy that buffers the response. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Sends what `hold()` kept, as one write, and stops holding. */
+  release(): Promise<void> {
+    this.enqueue(undefined);
+    return this.queue;
+  }
+
   comment(text: string): Promise<void> {
     return this.enqueue(`: ${text}${this.format.lineEnding}${this.format.lineEnding}`);
   }
@@ -73,9 +85,16 @@ export class SseWriter {
     return this.enqueue(`${lines.join(eol)}${eol}${eol}${separator}`);
   }
 
-  private enqueue(text: string): Promise<void> {
-    this.queue = this.queue.then(() => this.send(text));
+  /** `undefined` releases what was held, in order with the writes before it. */
+  private enqueue(text: string | undefined): Promise<void> {
+    this.queue = this.queue.then(() => (text === undefined ? this.flushHeld() : this.send(text)));
     return this.queue;
+  }
+
+  private async flushHeld(): Promise<void> {
+    const held = this.held;
+    this.held = undefined;
+    if (held && held.length > 0 && !this.isClosed) await writeBytes(this.res, Buffer.concat(held));
   }
 
   private async send(text: string): Promise<void> {
@@ -83,6 +102,10 @@ export class SseWriter {
     const bom = this.format.bom && !this.wroteAnything ? '\uFEFF' : '';
     this.wroteAnything = true;
     const bytes = Buffer.from(bom + text, 'utf8');
+    if (this.held) {
+      this.held.push(bytes);
+      return;
+    }
     if (!this.format.splitWrites) return writeBytes(this.res, bytes);
     for (let offset = 0, piece = 0; offset < bytes.length && !this.isClosed; piece += 1) {
       const size = SPLIT_PIECE_SIZES[piece % SPLIT_PIECE_SIZES.length] ?? 1;

@@ -1,5 +1,6 @@
-// Plays one answer over SSE and applies the stream scenarios: pace, heartbeats, and the ways a stream can go
-// wrong after N chunks (drop, error event, stall, malformed JSON). Everything stops when the client goes away.
+// Plays one answer over SSE and applies the stream scenarios: the pace or token rate, heartbeats, a trickle, a
+// buffering proxy, and the ways a stream can go wrong after N chunks (drop, error event, stall, malformed JSON).
+// Everything stops when the client goes away.
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { answerMetadata, type PreparedAnswer } from './answers';
@@ -18,7 +19,12 @@ export interface StreamPlan {
   answer: PreparedAnswer;
   events: OutgoingEvent[];
   scenario: Scenario;
-  paceMs: number;
+  /** Wait before the chunk with this index (counted over the whole answer, resumed part included). */
+  chunkDelayMs(chunk: string, index: number): number;
+  /** `trickle`, scaled: one write per this many ms, a `: ping` comment and a chunk alternately. */
+  trickleMs?: number;
+  /** `heartbeat`, scaled. */
+  heartbeatMs?: number;
   /** Resume: only events with an id above this are sent. */
   afterId?: number;
   /** `drop-after` applies (under `ids`, only to the first request of a key). */
@@ -26,7 +32,9 @@ export interface StreamPlan {
 }
 
 /** Resolves after `ms`, or early (false) when the response closes. */
-async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+export async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return false;
+  if (ms <= 0) return true;
   try {
     await sleep(ms, undefined, { signal });
     return true;
@@ -35,7 +43,7 @@ async function wait(ms: number, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-function closeSignal(res: ServerResponse): AbortSignal {
+export function closeSignal(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => controller.abort());
   return controller.signal;
@@ -66,8 +74,9 @@ export async function playStream(res: ServerResponse, plan: StreamPlan): Promise
   const { scenario } = plan;
   const writer = openStream(res, scenario);
   const signal = closeSignal(res);
-  if (scenario.heartbeatMs !== undefined) {
-    const heartbeat = setInterval(() => void writer.comment('ping'), Math.max(1, scenario.heartbeatMs));
+  if (scenario.buffered) writer.hold();
+  if (plan.heartbeatMs !== undefined) {
+    const heartbeat = setInterval(() => void writer.comment('ping'), Math.max(1, plan.heartbeatMs));
     res.once('close', () => clearInterval(heartbeat));
   }
 
@@ -82,13 +91,31 @@ export async function playStream(res: ServerResponse, plan: StreamPlan): Promise
       const stop = await interruptAfterChunks(res, writer, scenario, plan.mayDrop, chunksSent, () => nextId++);
       if (stop) return;
     }
-    if (event.type === 'chunk' && chunksSent > 0 && plan.paceMs > 0 && !(await wait(plan.paceMs, signal))) return;
+    if (event.type === 'chunk' && !(await waitForChunk(writer, plan, event, chunksSent, signal))) return;
     const data = event.type === 'end' ? { metadata: answerMetadata(plan.answer) } : event.data;
     await writer.event({ type: event.type, data, ...(scenario.ids ? { id: event.id } : {}) });
     if (writer.closed) return;
     if (event.type === 'chunk') chunksSent += 1;
   }
+  await writer.release();
   res.end();
+}
+
+/** The time a chunk takes: a trickle's ping and silence, else the pace or its tokens. False: the client left. */
+async function waitForChunk(
+  writer: SseWriter,
+  plan: StreamPlan,
+  event: OutgoingEvent,
+  index: number,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (plan.trickleMs !== undefined) {
+    const interval = Math.max(1, plan.trickleMs);
+    if (!(await wait(interval, signal))) return false;
+    await writer.comment('ping');
+    return wait(interval, signal);
+  }
+  return wait(plan.chunkDelayMs(typeof event.data.content === 'string' ? event.data.content : '', index), signal);
 }
 
 /**
@@ -112,6 +139,7 @@ async function interruptAfterChunks(
   }
   if (reached(scenario.errorAfter)) {
     await writer.event({ type: 'error', data: { error: 'processing error' }, ...id() });
+    await writer.release();
     res.end();
     return true;
   }

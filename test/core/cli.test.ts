@@ -118,6 +118,21 @@ describe('CLI (dist/cli.js)', function () {
     assert.match(token.stderr, /never as an argument/);
   });
 
+  it('refuses to send the token over plain http to another host (exit 2, no request), unless --allow-insecure-http', async function () {
+    // .invalid never resolves: had the CLI tried, it would fail with a network error (exit 4), not a usage error.
+    const flag = await cli(['ask', '--url', 'http://core.example.invalid', QUESTION], env);
+    assert.equal(flag.code, 2, flag.stderr);
+    assert.match(flag.stderr, /--url: Refusing to send your token in clear text to core\.example\.invalid\. .*--allow-insecure-http/);
+    const fromEnvironment = await cli(['check'], { ...env, TEJARAT_CORE_URL: 'http://10.1.2.3:8080' });
+    assert.equal(fromEnvironment.code, 2);
+    assert.match(fromEnvironment.stderr, /TEJARAT_CORE_URL: Refusing to send your token in clear text to 10\.1\.2\.3:8080/);
+    assert.equal(fromEnvironment.stdout, '');
+    assert.deepEqual(core.stats, { stream: 0, query: 0 });
+    // With the flag the URL is used (a loopback port that refuses: exit 4, a network error, not a usage error).
+    const allowed = await cli(['ask', '--allow-insecure-http', '--url', 'http://127.0.0.1:9', QUESTION], env);
+    assert.equal(allowed.code, 4, allowed.stderr);
+  });
+
   it('check reports reachable, token accepted and streaming or fallback, with exit codes', async function () {
     const active = await cli(['check'], env);
     assert.equal(active.code, 0);
@@ -126,8 +141,16 @@ describe('CLI (dist/cli.js)', function () {
     const fallback = await cli(['check'], env);
     assert.equal(fallback.code, 0);
     assert.match(fallback.stdout, /Streaming: {2}fallback: the stream endpoint answered 404/);
+    assert.match(fallback.stdout, /\nTimings: {4}connect \d+ ms, headers \d+ ms, first event -, total \d+ ms\nNetwork: {4}direct\nTrust: {6}no TLS \(plain http\)\n/);
+    core.setStreaming(true);
+    const timed = await cli(['check'], env);
+    assert.match(timed.stdout, /\nTimings: {4}connect \d+ ms, headers \d+ ms, first event \d+ ms, total \d+ ms\n/);
+    core.setStreaming(false);
     const json = await cli(['check', '--json'], env);
-    assert.equal((JSON.parse(json.stdout) as { streaming: string }).streaming, 'fallback');
+    const report = JSON.parse(json.stdout) as { streaming: string; timings: Record<string, number>; network: unknown };
+    assert.equal(report.streaming, 'fallback');
+    assert.deepEqual(Object.keys(report.timings).sort(), ['connectMs', 'headersMs', 'totalMs']);
+    assert.deepEqual(report.network, { path: 'direct', trust: 'not-tls' });
     const rejected = await cli(['check'], { ...env, TEJARAT_TOKEN: 'nope' });
     assert.equal(rejected.code, 3);
     assert.match(rejected.stdout, /Token: {6}rejected/);

@@ -1,7 +1,7 @@
 // The RAG Core client against the local core over loopback: every scenario the core can play, the fallback
 // and its return to streaming, retries, resume, limits, cancellation, and that the token stays where it belongs.
 import assert from 'node:assert/strict';
-import { createCoreClient, type LogLevel, type StreamingStatus } from '../../src/core';
+import { createCoreClient, ERROR_TEXT, errorMessage, type CoreErrorInfo, type LogLevel, type StreamingStatus } from '../../src/core';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
 import { askOnce, clientFor, collect, listen, shape, type Answer } from './helpers';
 
@@ -90,10 +90,13 @@ describe('RAG Core client', function () {
       assert.equal(server.stats.query, 0);
     });
 
-    it('reports a stream endpoint that answers with a web page as a protocol error', async function () {
+    it('says a sign-in page answered when the stream endpoint answers 200 with a web page, without any of the page', async function () {
       const answer = await askOnce(server, 'wrong-content-type');
-      assert.equal(answer.error?.kind, 'protocol');
-      assert.match(answer.error?.message ?? '', /text\/html/);
+      assert.equal(answer.error?.code, 'sign-in-page');
+      assert.deepEqual(answer.error?.params, { status: 200 });
+      assert.equal(answer.error?.kind, 'network');
+      assert.doesNotMatch(answer.error?.message ?? '', /sign in to continue|Tejarat Chat|[<>]/i);
+      assert.equal(server.stats.stream, 1, 'a sign-in page is not retried');
     });
   });
 
@@ -180,8 +183,10 @@ describe('RAG Core client', function () {
     it('reports an error event mid-answer as a server error and keeps the text', async function () {
       const answer = await askOnce(server, 'error-after=2');
       assert.equal(answer.error?.kind, 'server');
+      assert.equal(answer.error?.code, 'core-error');
       assert.equal(answer.error?.partial, true);
-      assert.match(answer.error?.message ?? '', /processing error/);
+      assert.match(answer.error?.coreSays ?? '', /processing error/);
+      assert.match(answer.error?.message ?? '', /^The answer was cut off\. The core reported an error: ".*processing error.*"$/);
       assert.equal(answer.text, reference.text.slice(0, answer.text.length));
       assert.ok(answer.text.length > 0);
     });
@@ -194,19 +199,22 @@ describe('RAG Core client', function () {
       assert.ok(answer.text.length > 0);
     });
 
-    it('times out a core that only sends heartbeats (first event), but lets heartbeats keep a slow answer alive', async function () {
-      const silent = await askOnce(server, 'heartbeats=50', QUESTION, { timeouts: { firstEventMs: 400 } });
+    it('times out a core that only sends heartbeats (answer), but lets heartbeats keep a slow answer alive', async function () {
+      const silent = await askOnce(server, 'heartbeats=50', QUESTION, { timeouts: { answerMs: 400 } });
       assert.equal(silent.error?.kind, 'timeout');
-      assert.equal(silent.error?.timeout, 'first-event');
+      assert.equal(silent.error?.timeout, 'answer');
+      assert.equal(silent.error?.code, 'timeout-answer');
+      assert.deepEqual(silent.error?.params, { origin: new URL(server.url).origin, seconds: 0.4 });
       const slow = await askOnce(server, 'heartbeat=40,pace=200,chunk-chars=200', QUESTION, { timeouts: { idleMs: 150 } });
       assert.equal(slow.error, undefined, slow.error?.message);
       assert.equal(slow.text, reference.text);
     });
 
-    it('times out slow headers (connect)', async function () {
-      const answer = await askOnce(server, 'slow-headers=1500', QUESTION, { timeouts: { connectMs: 300 }, retry: { maxAttempts: 1 } });
+    it('times out headers that do not come within the answer limit (answer, not connect)', async function () {
+      const answer = await askOnce(server, 'slow-headers=1500', QUESTION, { timeouts: { connectMs: 100, answerMs: 300 }, retry: { maxAttempts: 1 } });
       assert.equal(answer.error?.kind, 'timeout');
-      assert.equal(answer.error?.timeout, 'connect');
+      assert.equal(answer.error?.timeout, 'answer');
+      assert.match(answer.error?.message ?? '', /did not answer within 0\.3 s \(answer timeout\)/);
     });
 
     it('reports 401 and 403 as auth errors without retrying', async function () {
@@ -302,6 +310,185 @@ describe('RAG Core client', function () {
       assert.ok(lines.length > 10 && messages.length >= 3);
       for (const text of [...lines, ...messages, JSON.stringify(check)]) assert.ok(!text.includes('secret-token-0123456789'), text);
     });
+
+    it('gives every error a code of the catalogue and the English sentence of that code as its message', async function () {
+      const errors: CoreErrorInfo[] = [];
+      for (const scenario of ['status=401', 'status=403', 'status=429,retry-after=7', 'status=500', 'drop-after=2', 'malformed-after=1', 'error-after=1', 'oversized-event', 'wrong-content-type']) {
+        const answer = await askOnce(server, scenario, QUESTION, { retry: { maxAttempts: 1 } });
+        assert.ok(answer.error, scenario);
+        errors.push(answer.error);
+      }
+      errors.push((await collect(createCoreClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => 't', retry: { maxAttempts: 1 } }).ask({ query: QUESTION }))).error as CoreErrorInfo);
+      assert.deepEqual(
+        errors.map((error) => error.code),
+        ['token-rejected', 'token-forbidden', 'rate-limited-wait', 'http-status', 'network-closed', 'bad-event-json', 'core-error', 'event-too-large', 'sign-in-page', 'network-refused'],
+      );
+      for (const error of errors) {
+        assert.ok(Object.hasOwn(ERROR_TEXT, error.code), error.code);
+        assert.equal(error.message, errorMessage(error.code, error.params, error.coreSays, error.partial));
+      }
+      assert.deepEqual(errors.at(-1)?.params, { origin: 'http://127.0.0.1:9', detail: 'ECONNREFUSED' });
+    });
+  });
+
+  describe('slow answers (times scaled down: connect 150 ms, the core takes 600-900 ms)', function () {
+    // A JSON core sends its headers only when the whole answer is ready; a streaming core may send them only after
+    // retrieval. Neither is a connection problem: the connect limit ends when the question is on the wire.
+    const slowCore = { timeouts: { connectMs: 150, answerMs: 5_000, idleMs: 5_000 }, retry: { maxAttempts: 1 } };
+
+    it('answers a normal request whose headers come long after the connect limit', async function () {
+      const answer = await askOnce(server, 'slow-headers=600', QUESTION, { ...slowCore, streaming: 'never' });
+      assert.equal(answer.error, undefined, answer.error?.message);
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(server.stats, { stream: 0, query: 1 });
+    });
+
+    it('streams an answer whose headers come after retrieval, long after the connect limit', async function () {
+      const answer = await askOnce(server, 'slow-headers=600', QUESTION, slowCore);
+      assert.equal(answer.error, undefined, answer.error?.message);
+      assert.equal(answer.start?.mode, 'stream');
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(server.stats, { stream: 1, query: 0 });
+    });
+
+    it('gets the fallback answer a core takes "90 s" (900 ms) to make with one request, and times out past the answer limit', async function () {
+      const requests: string[] = [];
+      const jsonCore = await listen((request, response) => {
+        requests.push(request.url ?? '');
+        if (request.url?.endsWith('/stream')) return void response.writeHead(404).end();
+        setTimeout(() => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ answer: 'After a long think: yes.', sources: [] }));
+        }, 900);
+      });
+      try {
+        const client = createCoreClient({ baseUrl: jsonCore.url, getToken: () => 't', ...slowCore });
+        const first = await collect(client.ask({ query: QUESTION }));
+        assert.equal(first.error, undefined, first.error?.message);
+        assert.equal(first.text, 'After a long think: yes.');
+        assert.deepEqual(requests, ['/api/v1/query/stream', '/api/v1/query']);
+        requests.length = 0;
+        const second = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(second.text, 'After a long think: yes.');
+        assert.deepEqual(requests, ['/api/v1/query'], 'one request per answer once the fallback is known');
+
+        const impatient = createCoreClient({ baseUrl: jsonCore.url, getToken: () => 't', streaming: 'never', timeouts: { connectMs: 150, answerMs: 400 }, retry: { maxAttempts: 1 } });
+        const late = await collect(impatient.ask({ query: QUESTION }));
+        await impatient.close();
+        assert.equal(late.error?.code, 'timeout-answer');
+        assert.equal(late.error?.message, `The core at ${jsonCore.url} did not answer within 0.4 s (answer timeout).`);
+      } finally {
+        await jsonCore.close();
+      }
+    });
+
+    it('counts the whole JSON body against the answer limit, not just its headers', async function () {
+      const trickle = await listen((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.write('{"answer":"');
+        setTimeout(() => response.end('late"}'), 1_000);
+      });
+      try {
+        const client = createCoreClient({ baseUrl: trickle.url, getToken: () => 't', streaming: 'never', timeouts: { connectMs: 150, answerMs: 300 }, retry: { maxAttempts: 1 } });
+        const answer = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(answer.error?.timeout, 'answer');
+      } finally {
+        await trickle.close();
+      }
+    });
+  });
+
+  describe('non-answers', function () {
+    /** A core whose two endpoints answer as given. */
+    async function coreAnswering(stream: { status?: number; type: string; body: string }, query = stream) {
+      const requests: string[] = [];
+      const fake = await listen((request, response) => {
+        requests.push(request.url ?? '');
+        const reply = request.url?.endsWith('/stream') ? stream : query;
+        response.writeHead(reply.status ?? 200, { 'content-type': reply.type });
+        response.end(reply.body);
+      });
+      return { ...fake, requests };
+    }
+    async function ask(url: string, streaming: 'auto' | 'never' = 'auto') {
+      const client = createCoreClient({ baseUrl: url, getToken: () => 'secret-token-0123456789', streaming });
+      try {
+        return await collect(client.ask({ query: QUESTION }));
+      } finally {
+        await client.close();
+      }
+    }
+
+    it('reports a 200 JSON error on the stream endpoint as the core\u2019s words, not an empty answer', async function () {
+      const fake = await coreAnswering({ type: 'application/json', body: '{"error":"quota exceeded for this team"}' });
+      const answer = await ask(fake.url);
+      await fake.close();
+      assert.equal(answer.end, undefined);
+      assert.equal(answer.text, '');
+      assert.deepEqual(
+        { kind: answer.error?.kind, code: answer.error?.code, coreSays: answer.error?.coreSays, partial: answer.error?.partial },
+        { kind: 'server', code: 'core-error', coreSays: 'quota exceeded for this team', partial: false },
+      );
+      assert.equal(answer.error?.message, 'The core reported an error: "quota exceeded for this team"');
+      assert.deepEqual(fake.requests, ['/api/v1/query/stream'], 'not retried');
+    });
+
+    for (const [field, body, words] of [
+      ['detail', '{"detail":"Model overloaded, try later"}', 'Model overloaded, try later'],
+      ['detail (a list)', '{"detail":[{"loc":["body","query"],"msg":"field required"}]}', 'field required'],
+      ['message', '{"message":"Internal error","answer":""}', 'Internal error'],
+      ['errors[]', '{"errors":[{"message":"index unavailable"},"retry later"]}', 'index unavailable; retry later'],
+    ] as const) {
+      it(`reports a 200 JSON ${field} with no answer from the normal endpoint as the core's words`, async function () {
+        const fake = await coreAnswering({ status: 404, type: 'application/json', body: '{}' }, { type: 'application/json', body });
+        const answer = await ask(fake.url);
+        await fake.close();
+        assert.equal(answer.error?.code, 'core-error');
+        assert.equal(answer.error?.coreSays, words);
+        assert.equal(answer.end, undefined);
+      });
+    }
+
+    it('reports an empty answer from either endpoint as an error', async function () {
+      const json = await coreAnswering({ status: 404, type: 'application/json', body: '{}' }, { type: 'application/json', body: '{"answer":"","sources":[]}' });
+      const fromJson = await ask(json.url);
+      await json.close();
+      assert.equal(fromJson.error?.code, 'empty-answer');
+      assert.equal(fromJson.error?.message, 'The core returned an empty answer.');
+      const sse = await coreAnswering({ type: 'text/event-stream', body: 'data: {"type":"start"}\n\ndata: {"type":"sources","sources":[]}\n\ndata: {"type":"end","metadata":{}}\n\n' });
+      const fromStream = await ask(sse.url);
+      await sse.close();
+      assert.equal(fromStream.error?.code, 'empty-answer');
+      assert.equal(fromStream.end, undefined);
+    });
+
+    it('says a sign-in page answered (HTTP 200 HTML on either endpoint), never showing the page', async function () {
+      const page = '<!doctype html><html><head><title>Corporate Login</title></head><body><form>Sign in with SSO</form></body></html>';
+      for (const [stream, query] of [
+        [{ type: 'text/html; charset=utf-8', body: page }, { type: 'text/html', body: page }],
+        [{ status: 404, type: 'text/plain', body: '' }, { type: 'text/html', body: page }],
+        // A portal that does not even say it is HTML.
+        [{ status: 404, type: 'text/plain', body: '' }, { type: 'application/octet-stream', body: page }],
+      ] as const) {
+        const fake = await coreAnswering(stream, query);
+        const answer = await ask(fake.url);
+        await fake.close();
+        assert.equal(answer.error?.code, 'sign-in-page', JSON.stringify(answer.error));
+        assert.deepEqual(answer.error?.params, { status: 200 });
+        assert.equal(answer.error?.coreSays, undefined);
+        assert.doesNotMatch(answer.error?.message ?? '', /Corporate|SSO|[<>]/);
+      }
+    });
+
+    it('takes the token out of the core\u2019s words', async function () {
+      const fake = await coreAnswering({ type: 'application/json', body: '{"error":"token secret-token-0123456789 is over quota"}' });
+      const answer = await ask(fake.url);
+      await fake.close();
+      assert.equal(answer.error?.coreSays, 'token [token] is over quota');
+      assert.ok(!answer.error?.message.includes('secret-token-0123456789'));
+    });
   });
 
   describe('cancellation', function () {
@@ -349,12 +536,17 @@ describe('RAG Core client', function () {
       assert.equal(active.streaming, 'active');
       assert.equal(active.streamStatus, 200);
       assert.equal(active.error, undefined);
+      const { connectMs, headersMs, firstEventMs, totalMs } = active.timings;
+      assert.ok(connectMs !== undefined && headersMs !== undefined && firstEventMs !== undefined, JSON.stringify(active.timings));
+      assert.ok(connectMs <= headersMs && headersMs <= firstEventMs && firstEventMs <= totalMs, JSON.stringify(active.timings));
+      assert.deepEqual(active.network, { path: 'direct', trust: 'not-tls' });
       server.setStreaming(false);
       const fallback = await client.check();
       assert.equal(fallback.streaming, 'fallback');
       assert.equal(fallback.streamStatus, 404);
       assert.equal(fallback.tokenAccepted, true);
-      assert.equal(typeof fallback.timings.queryMs, 'number');
+      assert.equal(typeof fallback.timings.headersMs, 'number');
+      assert.equal(fallback.timings.firstEventMs, undefined, 'the normal request is not read');
       await client.close();
       const rejected = await clientFor(server, '', { getToken: () => 'nope' }).check();
       assert.equal(rejected.reachable, true);

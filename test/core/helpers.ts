@@ -22,7 +22,7 @@ export function clientFor(server: RunningCoreServer, scenario = '', options: Par
     baseUrl: server.url,
     getToken: () => server.token ?? undefined,
     retry: { baseDelayMs: 5, maxDelayMs: 50 },
-    timeouts: { connectMs: 2_000, firstEventMs: 2_000, idleMs: 2_000 },
+    timeouts: { connectMs: 2_000, answerMs: 2_000, idleMs: 2_000 },
     ...options,
     headers: { 'x-tejarat-scenario': scenario, 'x-tejarat-scenario-key': `key-${process.pid}-${++keys}`, ...options.headers },
   });

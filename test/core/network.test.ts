@@ -4,11 +4,61 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import selfsigned from 'selfsigned';
-import { createCoreClient } from '../../src/core';
+import { createCoreClient, type CoreClientOptions, type LogLevel } from '../../src/core';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
-import { collect, listen } from './helpers';
+import { askOnce, clientFor, collect, listen, type Answer } from './helpers';
+
+/** An HTTPS core with a self-signed certificate for 127.0.0.1, answering the normal endpoint only. */
+async function startTlsCore(): Promise<{ url: string; cert: string; close(): void }> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    notAfterDate: new Date(Date.now() + 24 * 3600_000),
+    keySize: 2048,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
+    if (request.url === '/api/v1/query') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ answer: 'over TLS', sources: [] }));
+    } else response.writeHead(404).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    cert: pems.cert,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
+/** A TCP port that accepts connections and never says a word: a TLS handshake or a proxy tunnel that hangs. */
+async function startSilentPort(): Promise<{ port: number; close(): void }> {
+  const sockets: Socket[] = [];
+  const server = createTcpServer((socket) => void sockets.push(socket));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
+/** Node's global fetch, wrapped to record what the client passes it. */
+function recordingFetch(): { fetch: typeof globalThis.fetch; calls: Array<{ url: string; init: RequestInit | undefined }> } {
+  const calls: Array<{ url: string; init: RequestInit | undefined }> = [];
+  const wrapped: typeof globalThis.fetch = (input, init) => {
+    calls.push({ url: String(input), init });
+    return globalThis.fetch(input, init);
+  };
+  return { fetch: wrapped, calls };
+}
 
 const QUESTION = 'How do I set the access token?';
 
@@ -120,26 +170,16 @@ describe('RAG Core client on the network', function () {
 
   describe('TLS', function () {
     it('refuses a certificate it cannot verify, and trusts it with the extra CA', async function () {
-      const pems = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-        notAfterDate: new Date(Date.now() + 24 * 3600_000),
-        keySize: 2048,
-        extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-      });
-      const server = createHttpsServer({ key: pems.private, cert: pems.cert }, (request, response) => {
-        if (request.url === '/api/v1/query') {
-          response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ answer: 'over TLS', sources: [] }));
-        } else response.writeHead(404).end();
-      });
-      server.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const tlsCore = await startTlsCore();
+      const url = tlsCore.url;
+      const pems = { cert: tlsCore.cert };
       try {
         const untrusted = createCoreClient({ baseUrl: url, getToken: () => 't', retry: { maxAttempts: 1 } });
         const refused = await collect(untrusted.ask({ query: QUESTION }));
         await untrusted.close();
         assert.equal(refused.error?.kind, 'network');
-        assert.match(refused.error?.message ?? '', /certificate/i);
+        assert.equal(refused.error?.code, 'tls-untrusted');
+        assert.deepEqual(refused.error?.params, { origin: url, detail: 'DEPTH_ZERO_SELF_SIGNED_CERT' });
 
         const trusted = createCoreClient({ baseUrl: url, getToken: () => 't', ca: pems.cert });
         const answer = await collect(trusted.ask({ query: QUESTION }));
@@ -147,8 +187,231 @@ describe('RAG Core client on the network', function () {
         assert.equal(answer.text, 'over TLS');
         assert.equal(answer.start?.mode, 'fallback');
       } finally {
-        server.closeAllConnections();
-        server.close();
+        tlsCore.close();
+      }
+    });
+
+    it('turns certificate checks off only on its own connection, saying so in the log; a given fetch ignores it', async function () {
+      const tlsCore = await startTlsCore();
+      try {
+        const lines: string[] = [];
+        const log = (level: LogLevel, message: string): void => void lines.push(`${level} ${message}`);
+        const insecure = createCoreClient({ baseUrl: tlsCore.url, getToken: () => 't', rejectUnauthorized: false, log });
+        assert.equal((await collect(insecure.ask({ query: QUESTION }))).text, 'over TLS');
+        assert.equal((await collect(insecure.ask({ query: QUESTION }))).text, 'over TLS');
+        assert.equal((await insecure.check()).network.trust, 'none-insecure');
+        await insecure.close();
+        assert.equal(lines.filter((line) => line.startsWith('warn') && /certificate checks are OFF/.test(line)).length, 1, lines.join('\n'));
+
+        lines.length = 0;
+        const viaFetch = createCoreClient({ baseUrl: tlsCore.url, getToken: () => 't', rejectUnauthorized: false, transport: { kind: 'fetch', fetch: globalThis.fetch }, retry: { maxAttempts: 1 }, log });
+        const refused = await collect(viaFetch.ask({ query: QUESTION }));
+        assert.equal(refused.error?.code, 'tls-untrusted', 'the fetch error is read through its cause');
+        assert.equal((await viaFetch.check()).network.trust, 'vscode-system');
+        await viaFetch.close();
+        assert.ok(lines.some((line) => line.startsWith('warn') && /ignored with the fetch transport/.test(line)), lines.join('\n'));
+      } finally {
+        tlsCore.close();
+      }
+    });
+  });
+
+  describe('connect limit', function () {
+    it('cuts a TLS handshake that hangs at the connect limit', async function () {
+      const silent = await startSilentPort();
+      try {
+        const client = createCoreClient({ baseUrl: `https://127.0.0.1:${silent.port}`, getToken: () => 't', timeouts: { connectMs: 300 }, retry: { maxAttempts: 1 } });
+        const answer = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(answer.error?.code, 'timeout-connect');
+        assert.equal(answer.error?.message, `Could not connect to the core at https://127.0.0.1:${silent.port} within 0.3 s (connect timeout).`);
+      } finally {
+        silent.close();
+      }
+    });
+
+    it('cuts a proxy that never opens the tunnel at the connect limit', async function () {
+      const silent = await startSilentPort();
+      try {
+        const client = createCoreClient({ baseUrl: core.url, getToken: () => 't', proxyUrl: `http://127.0.0.1:${silent.port}`, timeouts: { connectMs: 300 }, retry: { maxAttempts: 1 } });
+        const answer = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(answer.error?.code, 'timeout-connect', JSON.stringify(answer.error));
+      } finally {
+        silent.close();
+      }
+    });
+  });
+
+  describe('through a given fetch (as VS Code\u2019s extension host provides)', function () {
+    let reference: Answer;
+    before(async () => {
+      reference = await askOnce(core, '', QUESTION);
+    });
+    beforeEach(() => {
+      core.setStreaming(true);
+      core.resetStats();
+    });
+    const viaFetch = (fetch: typeof globalThis.fetch, extra: Partial<CoreClientOptions> = {}): Partial<CoreClientOptions> => ({ transport: { kind: 'fetch', fetch }, ...extra });
+
+    it('sends every request through that fetch as it is (no dispatcher, redirects not followed by it) and streams the same answer', async function () {
+      const recorder = recordingFetch();
+      const answer = await askOnce(core, 'chunk-chars=20,pace=2', QUESTION, viaFetch(recorder.fetch));
+      assert.equal(answer.error, undefined, answer.error?.message);
+      assert.equal(answer.start?.mode, 'stream');
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(answer.sources, reference.sources);
+      assert.ok(answer.events.filter((event) => event.type === 'chunk').length > 5, 'streamed, not read whole');
+      assert.equal(recorder.calls.length, 1);
+      const init = recorder.calls[0]?.init as (RequestInit & { dispatcher?: unknown }) | undefined;
+      assert.equal(init?.dispatcher, undefined);
+      assert.equal(init?.redirect, 'manual');
+      assert.equal(init?.method, 'POST');
+    });
+
+    it('falls back to the normal request on 404, and keeps Persian whole across reads', async function () {
+      core.setStreaming(false);
+      const recorder = recordingFetch();
+      const answer = await askOnce(core, '', QUESTION, viaFetch(recorder.fetch));
+      assert.equal(answer.start?.mode, 'fallback');
+      assert.equal(answer.text, reference.text);
+      assert.deepEqual(recorder.calls.map((call) => new URL(call.url).pathname), ['/api/v1/query/stream', '/api/v1/query']);
+      core.setStreaming(true);
+      const persian = await askOnce(core, 'split-writes', 'چطور توکن دسترسی را تنظیم کنم؟', viaFetch(recorder.fetch));
+      assert.ok(/[\u0600-\u06ff]/.test(persian.text) && !persian.text.includes('\ufffd'));
+    });
+
+    it('applies the answer and idle limits, and lets a core send headers after the connect limit', async function () {
+      const slow = await askOnce(core, 'slow-headers=600', QUESTION, viaFetch(globalThis.fetch, { timeouts: { connectMs: 150, answerMs: 5_000 }, retry: { maxAttempts: 1 } }));
+      assert.equal(slow.error, undefined, slow.error?.message);
+      assert.equal(slow.text, reference.text);
+      const silent = await askOnce(core, 'heartbeats=50', QUESTION, viaFetch(globalThis.fetch, { timeouts: { answerMs: 400 } }));
+      assert.equal(silent.error?.code, 'timeout-answer');
+      const stalled = await askOnce(core, 'stall-after=2', QUESTION, viaFetch(globalThis.fetch, { timeouts: { idleMs: 300 } }));
+      assert.equal(stalled.error?.code, 'timeout-idle');
+      assert.equal(stalled.error?.partial, true);
+    });
+
+    it('cuts a hanging TLS handshake at the connect limit once it has seen that fetch send a request', async function () {
+      const silent = await startSilentPort();
+      const recorder = recordingFetch();
+      try {
+        // The first request shows the client that this fetch reports when its requests go out.
+        assert.equal((await askOnce(core, '', QUESTION, viaFetch(recorder.fetch))).error, undefined);
+        const client = createCoreClient({ baseUrl: `https://127.0.0.1:${silent.port}`, getToken: () => 't', transport: { kind: 'fetch', fetch: recorder.fetch }, timeouts: { connectMs: 300 }, retry: { maxAttempts: 1 } });
+        const started = Date.now();
+        const answer = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(answer.error?.code, 'timeout-connect');
+        assert.ok(Date.now() - started < 5_000, 'cut by the 0.3 s limit, not fetch\u2019s own 10 s');
+      } finally {
+        silent.close();
+      }
+    });
+
+    it('closes the connection at once when the signal aborts', async function () {
+      let closedAt = 0;
+      const endless = await listen((request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write('data: {"type":"start"}\n\n');
+        const timer = setInterval(() => response.write('data: {"type":"chunk","content":"x"}\n\n'), 10);
+        request.socket.on('close', () => {
+          closedAt = Date.now();
+          clearInterval(timer);
+        });
+      });
+      const client = createCoreClient({ baseUrl: endless.url, getToken: () => 't', transport: { kind: 'fetch', fetch: globalThis.fetch } });
+      const controller = new AbortController();
+      let text = '';
+      let abortedAt = 0;
+      let last;
+      for await (const event of client.ask({ query: QUESTION }, { signal: controller.signal })) {
+        last = event;
+        if (event.type === 'chunk') text += event.content;
+        if (text.length >= 5 && !abortedAt) {
+          abortedAt = Date.now();
+          controller.abort();
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await endless.close();
+      assert.equal(last?.type === 'error' && last.error.code, 'cancelled');
+      assert.equal(last?.type === 'error' && last.error.partial, true);
+      assert.ok(closedAt > 0 && closedAt - abortedAt < 150, `socket closed ${closedAt - abortedAt} ms after abort`);
+    });
+
+    it('follows a same-origin redirect and refuses another origin, as the own connection does', async function () {
+      const elsewhere: string[] = [];
+      const other = await listen((request, response) => {
+        elsewhere.push(request.url ?? '');
+        response.end();
+      });
+      const gateway = await listen((request, response) => {
+        if (request.url === '/old/api/v1/query/stream') return void response.writeHead(308, { location: '/new/api/v1/query/stream' }).end();
+        if (request.url === '/new/api/v1/query/stream') {
+          response.writeHead(200, { 'content-type': 'text/event-stream' });
+          return void response.end('data: {"type":"chunk","content":"moved"}\n\ndata: {"type":"end"}\n\n');
+        }
+        response.writeHead(302, { location: `${other.url}/steal` }).end();
+      });
+      try {
+        const moved = await collect(createCoreClient({ baseUrl: `${gateway.url}/old`, getToken: () => 't', transport: { kind: 'fetch', fetch: globalThis.fetch } }).ask({ query: QUESTION }));
+        assert.equal(moved.text, 'moved');
+        const stolen = await collect(createCoreClient({ baseUrl: gateway.url, getToken: () => 't', transport: { kind: 'fetch', fetch: globalThis.fetch } }).ask({ query: QUESTION }));
+        assert.equal(stolen.error?.code, 'redirect-other-origin');
+        assert.deepEqual(elsewhere, []);
+      } finally {
+        await gateway.close();
+        await other.close();
+      }
+    });
+
+    it('maps a refused connection through fetch\u2019s cause chain', async function () {
+      // Not port 9: fetch refuses that one itself ("bad port").
+      const closed = await startSilentPort();
+      closed.close();
+      const answer = await collect(createCoreClient({ baseUrl: `http://127.0.0.1:${closed.port}`, getToken: () => 't', transport: { kind: 'fetch', fetch: globalThis.fetch }, retry: { maxAttempts: 1 } }).ask({ query: QUESTION }));
+      assert.equal(answer.error?.code, 'network-refused');
+      assert.equal(answer.error?.params?.detail, 'ECONNREFUSED');
+    });
+
+    it('reports connect, headers and first-event times, the path and the trust in check', async function () {
+      const report = await clientFor(core, '', viaFetch(globalThis.fetch)).check();
+      assert.equal(report.error, undefined, report.error?.message);
+      assert.equal(typeof report.timings.connectMs, 'number', 'seen on the diagnostics channel of Node\u2019s fetch');
+      assert.equal(typeof report.timings.firstEventMs, 'number');
+      assert.deepEqual(report.network, { path: 'vscode', trust: 'not-tls' });
+      const overridden = await clientFor(core, '', viaFetch(globalThis.fetch, { networkPath: 'direct' })).check();
+      assert.equal(overridden.network.path, 'direct');
+    });
+  });
+
+  describe('check: the network path', function () {
+    it('names an explicit proxy by host and port only, the environment\u2019s proxy, NO_PROXY and an extra CA', async function () {
+      const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+      try {
+        delete process.env.HTTP_PROXY;
+        delete process.env.NO_PROXY;
+        const explicit = createCoreClient({ baseUrl: 'https://core.example.com', getToken: () => 't', proxyUrl: 'http://alice:s3cret@proxy.corp:3128' });
+        // Only the static part of the report is read here; the request itself may fail.
+        const report = await explicit.check({ signal: AbortSignal.abort() });
+        await explicit.close();
+        assert.deepEqual(report.network, { path: 'explicit-proxy', trust: 'node', proxy: 'proxy.corp:3128' });
+        assert.ok(!JSON.stringify(report).includes('s3cret'));
+
+        process.env.HTTP_PROXY = 'http://bob:pw@envproxy.corp:8080';
+        const fromEnvironment = createCoreClient({ baseUrl: 'https://core.example.com', getToken: () => 't', ca: 'PEM' });
+        assert.deepEqual((await fromEnvironment.check({ signal: AbortSignal.abort() })).network, { path: 'environment-proxy', trust: 'ca-file', proxy: 'envproxy.corp:8080' });
+        await fromEnvironment.close();
+        process.env.NO_PROXY = 'localhost,.example.com';
+        const excluded = createCoreClient({ baseUrl: 'https://core.example.com', getToken: () => 't' });
+        assert.deepEqual((await excluded.check({ signal: AbortSignal.abort() })).network, { path: 'direct', trust: 'node' });
+        await excluded.close();
+      } finally {
+        if (saved.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+        else process.env.HTTP_PROXY = saved.HTTP_PROXY;
+        if (saved.NO_PROXY === undefined) delete process.env.NO_PROXY;
+        else process.env.NO_PROXY = saved.NO_PROXY;
       }
     });
   });

@@ -3,9 +3,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { request, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createParser } from 'eventsource-parser';
+import { splitIntoTokens, TOKEN_GRAPHEMES } from '../core-server/latency';
 import { startCoreServer, type CoreServerOptions, type RunningCoreServer } from '../core-server/server';
+import { createTestCertificates } from '../core-server/tls';
 
 interface RawOptions {
   path?: string;
@@ -19,6 +24,10 @@ interface RawOptions {
   headers?: Record<string, string>;
   /** Give up reading after this long (for streams that never end); the client then closes the socket. */
   stopAfterMs?: number;
+  /** Close the socket when no body bytes arrive for this long once the headers came (a client's idle limit). */
+  idleLimitMs?: number;
+  /** For an https:// server: the CA to trust (none: only the system's). */
+  ca?: string;
 }
 
 interface RawResponse {
@@ -31,7 +40,11 @@ interface RawResponse {
   /** The HTTP message ended properly (false: the server cut the connection, or we stopped reading). */
   complete: boolean;
   stoppedByClient: boolean;
+  /** The client's idle limit ran out. */
+  idleCut: boolean;
   headersAfterMs: number;
+  /** When each piece arrived, in ms from sending the request. */
+  pieceTimes: number[];
 }
 
 const STREAM = '/api/v1/query/stream';
@@ -41,7 +54,7 @@ const PERSIAN_QUESTION = 'چطور توکن دسترسی را تنظیم کنم�
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** One request on a fresh socket (no keep-alive pool), read to its end or until `stopAfterMs`. */
-function raw(server: RunningCoreServer, options: RawOptions = {}): Promise<RawResponse> {
+function raw(server: Pick<RunningCoreServer, 'url' | 'token'>, options: RawOptions = {}): Promise<RawResponse> {
   const token = options.token === undefined ? server.token : options.token;
   const body =
     options.body === undefined
@@ -57,12 +70,17 @@ function raw(server: RunningCoreServer, options: RawOptions = {}): Promise<RawRe
 
   return new Promise((resolve, reject) => {
     const url = `${server.url}${options.path ?? STREAM}`;
-    const req = request(url, { method: options.method ?? 'POST', headers, agent: false });
+    const requestOptions = { method: options.method ?? 'POST', headers, agent: false as const };
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { ...requestOptions, ...(options.ca === undefined ? {} : { ca: options.ca }) })
+      : request(url, requestOptions);
     req.on('error', reject);
     req.on('response', (res) => {
       const headersAfterMs = performance.now() - started;
       const pieces: Buffer[] = [];
+      const pieceTimes: number[] = [];
       let stoppedByClient = false;
+      let idleCut = false;
       const timer =
         options.stopAfterMs === undefined
           ? undefined
@@ -70,10 +88,26 @@ function raw(server: RunningCoreServer, options: RawOptions = {}): Promise<RawRe
               stoppedByClient = true;
               req.destroy();
             }, options.stopAfterMs);
-      res.on('data', (piece: Buffer) => pieces.push(piece));
+      let idleTimer: NodeJS.Timeout | undefined;
+      const armIdle = (): void => {
+        if (options.idleLimitMs === undefined) return;
+        clearTimeout(idleTimer);
+        idleTimer = setTimeout(() => {
+          stoppedByClient = true;
+          idleCut = true;
+          req.destroy();
+        }, options.idleLimitMs);
+      };
+      armIdle();
+      res.on('data', (piece: Buffer) => {
+        pieces.push(piece);
+        pieceTimes.push(performance.now() - started);
+        armIdle();
+      });
       res.on('error', () => undefined); // a cut connection shows as `complete: false`
       res.on('close', () => {
         clearTimeout(timer);
+        clearTimeout(idleTimer);
         const bytes = Buffer.concat(pieces);
         resolve({
           status: res.statusCode ?? 0,
@@ -83,7 +117,9 @@ function raw(server: RunningCoreServer, options: RawOptions = {}): Promise<RawRe
           text: bytes.toString('utf8'),
           complete: res.complete,
           stoppedByClient,
+          idleCut,
           headersAfterMs,
+          pieceTimes,
         });
       });
     });
@@ -131,6 +167,31 @@ function chunkTexts(stream: ParsedStream): string[] {
 function streamedText(stream: ParsedStream): string {
   return chunkTexts(stream).join('');
 }
+
+/** When the piece that completed `marker` in the body arrived (ms from sending), or undefined. */
+function arrivalOf(response: RawResponse, marker: string): number | undefined {
+  let seen = Buffer.alloc(0);
+  for (const [index, piece] of response.pieces.entries()) {
+    seen = Buffer.concat([seen, piece]);
+    if (seen.toString('utf8').includes(marker)) return response.pieceTimes[index];
+  }
+  return undefined;
+}
+
+/** The silences between consecutive body pieces, in ms. */
+function gaps(response: RawResponse): number[] {
+  return response.pieceTimes.slice(1).map((time, index) => time - (response.pieceTimes[index] ?? time));
+}
+
+/**
+ * Lower bounds only, with room for timers that fire a little early (libuv measures from a cached loop time):
+ * a delay of `ms` is taken as having lasted at least this much.
+ */
+function atLeast(ms: number): number {
+  return ms * 0.8 - 10;
+}
+
+const TOKENS_TEXT = 'Tokens arrive a few at a time from a real core, never all at once: «پاسخ کامل».';
 
 interface NormalAnswer {
   answer: string;
@@ -625,42 +686,291 @@ describe('local RAG Core server', function () {
     });
   });
 
+  describe('latency model', function () {
+    it('splits an answer into token-sized pieces that join back to it, cutting no character', function () {
+      const text = `${TOKENS_TEXT} a😀b👍🏽c dé́f سلامِ دوستان، می‌خواهم\n\n\`\`\`bash\nnpm run check\n\`\`\`\n`;
+      const tokens = splitIntoTokens(text);
+      assert.equal(tokens.join(''), text);
+      const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+      for (const token of tokens) {
+        assert.doesNotMatch(token, LONE_SURROGATE, JSON.stringify(token));
+        assert.doesNotMatch(token, /^\p{M}/u, JSON.stringify(token));
+        const visible = [...graphemes.segment(token.trim())].length;
+        assert.ok(visible >= 1 && visible <= TOKEN_GRAPHEMES, `${JSON.stringify(token)}: ${visible} graphemes`);
+      }
+      assert.ok(tokens.length > text.length / 6, `${tokens.length} tokens for ${text.length} characters`);
+    });
+
+    it('a stream: headers after retrieval, then one token per chunk, spread at the token rate', async function () {
+      const core = await start({ latency: { retrievalMs: 200, tokensPerSecond: 100, jitter: 0.5 } });
+      const tokens = splitIntoTokens(TOKENS_TEXT);
+      const response = await raw(core, { scenario: `answer=${encodeURIComponent(TOKENS_TEXT)}` });
+      assert.equal(response.status, 200);
+      const stream = parseSse(response.text);
+      assert.deepEqual(types(stream), ['start', ...tokens.map(() => 'chunk'), 'sources', 'end']);
+      assert.deepEqual(chunkTexts(stream), tokens, 'one token per chunk');
+      // Retrieval is 200 ms ± 50 %, each token 10 ms ± 50 %.
+      assert.ok(response.headersAfterMs >= atLeast(100), `headers after ${response.headersAfterMs} ms`);
+      const generationMs = (response.pieceTimes.at(-1) ?? 0) - response.headersAfterMs;
+      assert.ok(generationMs >= atLeast(tokens.length * 5), `${tokens.length} tokens in ${generationMs} ms`);
+      assert.ok(response.pieces.length >= tokens.length / 2, `${response.pieces.length} pieces: not all at once`);
+    });
+
+    it('the normal endpoint: status and headers only once the whole answer is generated, then all of it', async function () {
+      const core = await start({ latency: { retrievalMs: 100, tokensPerSecond: 50, jitter: 0 } });
+      const tokens = splitIntoTokens(TOKENS_TEXT);
+      const scenario = `answer=${encodeURIComponent(TOKENS_TEXT)}`;
+      const [stream, normal] = await Promise.all([raw(core, { scenario }), raw(core, { path: QUERY, scenario })]);
+      assert.equal(normal.status, 200);
+      assert.equal((JSON.parse(normal.text) as NormalAnswer).answer, TOKENS_TEXT);
+      const readyMs = 100 + tokens.length * 20;
+      assert.ok(normal.headersAfterMs >= atLeast(readyMs), `headers after ${normal.headersAfterMs} ms, ready at ${readyMs}`);
+      assert.ok(normal.pieces.length <= 2, `the body came in ${normal.pieces.length} pieces`);
+      // The same answer asked at the same moment: a streaming client reads text before a normal client gets headers.
+      const firstChunkMs = arrivalOf(stream, 'event: chunk') ?? Infinity;
+      assert.ok(stream.headersAfterMs < normal.headersAfterMs);
+      assert.ok(firstChunkMs < normal.headersAfterMs, `first chunk ${firstChunkMs} ms, JSON ${normal.headersAfterMs} ms`);
+    });
+
+    it('retrieval=MS and token-rate=N set one request\'s timing; latency=off turns the model off', async function () {
+      const plain = await start({ paceMs: 0 });
+      for (const path of [STREAM, QUERY]) {
+        const response = await raw(plain, { path, scenario: 'retrieval=150' });
+        assert.equal(response.status, 200);
+        assert.ok(response.headersAfterMs >= atLeast(150), `${path}: headers after ${response.headersAfterMs} ms`);
+      }
+      const tokens = splitIntoTokens(TOKENS_TEXT);
+      const scenario = `token-rate=50,answer=${encodeURIComponent(TOKENS_TEXT)}`;
+      const stream = await raw(plain, { scenario });
+      assert.deepEqual(chunkTexts(parseSse(stream.text)), tokens, 'one token per chunk at a token rate');
+      const generationMs = (stream.pieceTimes.at(-1) ?? 0) - stream.headersAfterMs;
+      assert.ok(generationMs >= atLeast(tokens.length * 20), `${tokens.length} tokens in ${generationMs} ms`);
+      const normal = await raw(plain, { path: QUERY, scenario });
+      assert.ok(normal.headersAfterMs >= atLeast(tokens.length * 20), `headers after ${normal.headersAfterMs} ms`);
+
+      // A model with a 30 s retrieval: only latency=off answers within the test's time.
+      const slow = await start({ latency: { retrievalMs: 30_000, tokensPerSecond: 1, jitter: 0 }, paceMs: 0 });
+      for (const path of [STREAM, QUERY]) {
+        const response = await raw(slow, { path, scenario: 'latency=off' });
+        assert.equal(response.complete, true);
+        assert.ok(response.headersAfterMs < 10_000, `${path}: headers after ${response.headersAfterMs} ms`);
+      }
+    });
+
+    it('answer-after=MS: the answer is late on both endpoints, but a refusal still comes at once', async function () {
+      for (const path of [STREAM, QUERY]) {
+        const response = await raw(server, { path, scenario: 'answer-after=300' });
+        assert.equal(response.status, 200);
+        assert.equal(response.complete, true);
+        assert.ok(response.headersAfterMs >= atLeast(300), `${path}: headers after ${response.headersAfterMs} ms`);
+        if (path === STREAM) assert.equal(types(parseSse(response.text)).at(-1), 'end');
+        else assert.match((JSON.parse(response.text) as NormalAnswer).answer, /Set Access Token/);
+        // Unlike slow-headers, which holds back every answer, the core itself refuses a wrong token at once.
+        const refused = await raw(server, { path, token: 'wrong', scenario: 'answer-after=20000' });
+        assert.equal(refused.status, 401);
+        assert.ok(refused.headersAfterMs < 10_000, `refused after ${refused.headersAfterMs} ms`);
+      }
+    });
+
+    it('the oversized scenarios send their filler at once, whatever the token rate', async function () {
+      // At 1 token/s a 64 KiB chunk would take hours; the test's timeout says it took no time.
+      const core = await start({ latency: { retrievalMs: 0, tokensPerSecond: 1, jitter: 0 } });
+      const answer = chunkTexts(parseSse((await raw(core, { scenario: 'oversized-answer' })).text));
+      assert.equal(answer.length, 144);
+      const event = await raw(core, { scenario: 'oversized-event,stall-after=1', stopAfterMs: 500 });
+      assert.equal(chunkTexts(parseSse(event.text))[0]?.length, 1.5 * 1024 * 1024);
+    });
+
+    it('timeScale scales every delay: a 90 s answer and a 60 s retrieval in a fraction of a second', async function () {
+      const scaled = await start({
+        latency: { retrievalMs: 60_000, tokensPerSecond: 1, jitter: 0 },
+        timeScale: 0.005,
+        paceMs: 0,
+      });
+      const stream = await raw(scaled, { scenario: `answer=${encodeURIComponent('Scaled.')}` });
+      assert.equal(types(parseSse(stream.text)).at(-1), 'end');
+      assert.ok(stream.headersAfterMs >= atLeast(300), `headers after ${stream.headersAfterMs} ms`);
+      assert.ok(stream.headersAfterMs < 30_000, `headers after ${stream.headersAfterMs} ms`);
+      const normal = await raw(scaled, { path: QUERY, scenario: 'answer-after=90000' });
+      assert.equal(normal.status, 200);
+      assert.ok(normal.headersAfterMs >= atLeast(450), `headers after ${normal.headersAfterMs} ms`);
+      assert.ok(normal.headersAfterMs < 45_000, `headers after ${normal.headersAfterMs} ms`);
+    });
+  });
+
+  describe('slow trickles, non-answers and portals', function () {
+    const SLOW_TEXT = 'Slow but steady.';
+
+    it('trickle=MS on the stream: one write every MS, a ping and a chunk in turn; an idle limit below MS cuts it', async function () {
+      const scenario = `trickle=60,chunk-chars=6,answer=${encodeURIComponent(SLOW_TEXT)}`;
+      const kept = await raw(server, { scenario, idleLimitMs: 2000 });
+      assert.equal(kept.complete, true);
+      assert.equal(kept.idleCut, false);
+      assert.match(kept.text, /^event: start\n[^\n]*\n\n(: ping\n\nevent: chunk\n[^\n]*\n\n){3}event: sources\n/);
+      assert.equal(streamedText(parseSse(kept.text)), SLOW_TEXT);
+      assert.ok(kept.pieces.length >= 6, `${kept.pieces.length} pieces`);
+      // start, then ping, chunk, ping, chunk, ping, chunk: sources and end follow the last chunk at once.
+      for (const gap of gaps(kept).slice(0, 6)) assert.ok(gap >= atLeast(60), `a silence of ${gap} ms`);
+
+      const cut = await raw(server, { scenario: scenario.replace('trickle=60', 'trickle=400'), idleLimitMs: 100 });
+      assert.equal(cut.idleCut, true);
+      assert.deepEqual(types(parseSse(cut.text)), ['start']);
+    });
+
+    it('trickle=MS on the normal endpoint sends the JSON body in small pieces, one every MS', async function () {
+      const response = await raw(server, { path: QUERY, scenario: 'trickle=10', body: { query: 'Esc' } });
+      assert.equal(response.status, 200);
+      const expected = await normalAnswer(server, { query: 'Esc' });
+      assert.equal((JSON.parse(response.text) as NormalAnswer).answer, expected.answer);
+      assert.ok(response.pieces.length >= response.bytes.length / 64 / 2, `${response.pieces.length} pieces`);
+      const silences = gaps(response);
+      assert.ok(silences.filter((gap) => gap >= atLeast(10)).length >= silences.length / 2);
+    });
+
+    it('non-answer=KIND answers 200 JSON with the core\'s words and no answer text, on both endpoints', async function () {
+      const expected: Record<string, unknown> = {
+        error: { error: 'quota exceeded for this team' },
+        detail: { detail: 'سرویس پاسخ‌گویی موقتاً در دسترس نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.' },
+        message: { message: 'Endpoint request timed out' },
+        errors: { errors: [{ message: 'Rate limit reached for requests', code: 'rate_limited' }] },
+      };
+      for (const path of [STREAM, QUERY]) {
+        for (const [kind, body] of Object.entries(expected)) {
+          const response = await raw(server, { path, scenario: `non-answer=${kind}` });
+          assert.equal(response.status, 200);
+          assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+          assert.deepEqual(JSON.parse(response.text), body, `${path} ${kind}`);
+        }
+      }
+      assert.deepEqual(JSON.parse((await raw(server, { scenario: 'non-answer' })).text), expected.error);
+    });
+
+    it('empty-answer: a stream with start, sources and end but no chunk; a normal answer of ""', async function () {
+      const stream = parseSse((await raw(server, { scenario: 'empty-answer' })).text);
+      assert.deepEqual(types(stream), ['start', 'sources', 'end']);
+      const normal = JSON.parse((await raw(server, { path: QUERY, scenario: 'empty-answer' })).text) as NormalAnswer;
+      assert.equal(normal.answer, '');
+      assert.ok(normal.sources.length > 0);
+      assert.equal(typeof normal.conversation_id, 'string');
+    });
+
+    it('sign-in-page answers 200 text/html with a login page on both endpoints, token or not', async function () {
+      for (const path of [STREAM, QUERY]) {
+        for (const token of [undefined, null]) {
+          const response = await raw(server, { path, token, scenario: 'sign-in-page' });
+          assert.equal(response.status, 200);
+          assert.equal(response.headers['content-type'], 'text/html; charset=utf-8');
+          assert.match(response.text, /^<!DOCTYPE html>/);
+          assert.match(response.text, /<title>Sign in · Tejarat Secure Access<\/title>/);
+          assert.match(response.text, /<form method="post"[\s\S]*type="password"/);
+          assert.match(response.text, /<script>/);
+        }
+      }
+    });
+
+    it('buffered: a proxy holds the whole stream back and delivers it at once, after generation', async function () {
+      const text = 'A buffering proxy in front of a streaming core.';
+      const scenario = `pace=20,chunk-chars=5,answer=${encodeURIComponent(text)}`;
+      const direct = await raw(server, { scenario });
+      const buffered = await raw(server, { scenario: `buffered,${scenario}` });
+      assert.equal(streamedText(parseSse(buffered.text)), text);
+      assert.equal(types(parseSse(buffered.text)).at(-1), 'end');
+      assert.ok(direct.pieces.length >= 5, `direct: ${direct.pieces.length} pieces`);
+      assert.ok(buffered.pieces.length <= 2, `buffered: ${buffered.pieces.length} pieces`);
+      const silence = (buffered.pieceTimes[0] ?? 0) - buffered.headersAfterMs;
+      assert.ok(silence >= atLeast(9 * 20), `the first event ${silence} ms after the headers`);
+    });
+  });
+
+  describe('HTTPS', function () {
+    it('serves the same over HTTPS with a certificate from a private CA, trusted only with that CA', async function () {
+      const certificates = await createTestCertificates();
+      const ca = new X509Certificate(certificates.caPem);
+      const leaf = new X509Certificate(certificates.cert);
+      assert.equal(ca.ca, true);
+      assert.equal(leaf.ca, false);
+      assert.ok(leaf.checkIssued(ca) && leaf.verify(ca.publicKey), 'the CA signed the server certificate');
+      assert.match(leaf.subjectAltName ?? '', /DNS:localhost.*IP Address:127\.0\.0\.1/);
+
+      const secure = await start({ tls: { key: certificates.key, cert: certificates.cert }, paceMs: 0 });
+      assert.match(secure.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const stream = await raw(secure, { ca: certificates.caPem });
+      assert.equal(stream.status, 200);
+      assert.equal(types(parseSse(stream.text)).at(-1), 'end');
+      const normal = await raw(secure, { path: QUERY, ca: certificates.caPem, scenario: 'answer-after=50' });
+      assert.match((JSON.parse(normal.text) as NormalAnswer).answer, /Set Access Token/);
+      await assert.rejects(raw(secure), /unable to verify|self[- ]signed|certificate/i);
+    });
+  });
+
   describe('npm run core', function () {
-    it('prints its URL line within a few seconds, answers, and exits on SIGTERM', async function () {
-      // Generous: npx and tsx start slowly on a loaded 2-core machine; the server itself starts in milliseconds.
-      this.timeout(60000);
+    // Generous: npx and tsx start slowly on a loaded 2-core machine; the server itself starts in milliseconds.
+    const STARTUP_MS = 45_000;
+
+    /** Runs `npm run core` with `args`, hands its first line to `use`, then stops it as Ctrl+C would. */
+    async function withCore(args: string[], use: (firstLine: string) => Promise<void>): Promise<void> {
       // Its own process group, so cleanup reaches tsx and node behind npx.
-      const child = spawn('npx', ['tsx', 'test/core-server/main.ts', '--port', '0', '--pace-ms', '0'], {
+      const child = spawn('npx', ['tsx', 'test/core-server/main.ts', '--port', '0', ...args], {
         stdio: ['ignore', 'pipe', 'inherit'],
         detached: true,
       });
       try {
         const firstLine = await new Promise<string>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no URL line within 45 s')), 45000);
+          const timer = setTimeout(() => reject(new Error(`no URL line within ${STARTUP_MS} ms`)), STARTUP_MS);
           createInterface({ input: child.stdout }).once('line', (line) => {
             clearTimeout(timer);
             resolve(line);
           });
           child.once('exit', (code) => reject(new Error(`exited with ${code}`)));
         });
-        const expectedLine = /^RAG Core listening on (http:\/\/127\.0\.0\.1:\d+) \(token: dev-token, streaming: on\)$/;
-        const match = expectedLine.exec(firstLine);
-        assert.ok(match?.[1], firstLine);
-        const response = await fetch(`${match[1]}/api/v1/query`, {
+        await use(firstLine);
+        // SIGTERM to the whole group, as a terminal's Ctrl+C would.
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        await exited;
+      } finally {
+        if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      }
+    }
+
+    it('prints its URL line within a few seconds, answers with the default latency model, and exits on SIGTERM', async function () {
+      this.timeout(60_000);
+      let url = '';
+      // The default latency model, at 1/100 of its time.
+      await withCore(['--time-scale', '0.01'], async (firstLine) => {
+        const expectedLine = new RegExp(
+          String.raw`^RAG Core listening on (http://127\.0\.0\.1:\d+) \(token: dev-token, streaming: on, ` +
+            String.raw`latency: 1200 ms retrieval, 40 tokens/s ±50%, time ×0\.01\)$`,
+        );
+        url = expectedLine.exec(firstLine)?.[1] ?? '';
+        assert.ok(url, firstLine);
+        const response = await fetch(`${url}/api/v1/query`, {
           method: 'POST',
           headers: { authorization: 'Bearer dev-token', 'content-type': 'application/json' },
           body: JSON.stringify({ query: PERSIAN_QUESTION }),
         });
         assert.equal(response.status, 200);
         assert.match(((await response.json()) as NormalAnswer).answer, /توکن/);
-        // SIGTERM to the whole group, as a terminal's Ctrl+C would: the server closes and the port stops answering.
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-        await exited;
-        await assert.rejects(fetch(`${match[1]}/__stats`), 'nothing listens any more');
-      } finally {
-        if (child.exitCode === null && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-      }
+      });
+      await assert.rejects(fetch(`${url}/__stats`), 'nothing listens any more');
+    });
+
+    it('--https --latency off: HTTPS with a private CA written to a file that is gone after exit', async function () {
+      this.timeout(60_000);
+      let caFile = '';
+      await withCore(['--https', '--latency', 'off'], async (firstLine) => {
+        const expectedLine =
+          /^RAG Core listening on (https:\/\/127\.0\.0\.1:\d+) \(token: dev-token, streaming: on, latency: off, CA: (\S+)\)$/;
+        const [, url = '', file = ''] = expectedLine.exec(firstLine) ?? [];
+        assert.ok(url && file, firstLine);
+        caFile = file;
+        const core = { url, token: 'dev-token' };
+        const response = await raw(core, { path: QUERY, ca: readFileSync(caFile, 'utf8') });
+        assert.equal(response.status, 200);
+        assert.match((JSON.parse(response.text) as NormalAnswer).answer, /Set Access Token/);
+        await assert.rejects(raw(core, { path: QUERY }), /unable to verify|self[- ]signed|certificate/i);
+      });
+      assert.equal(existsSync(caFile), false, `${caFile} removed`);
     });
   });
 });

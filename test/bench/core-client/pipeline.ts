@@ -1,5 +1,5 @@
 // One side of the throughput comparison, run in its own process so the sides never share a JIT or a heap:
-// `node pipeline.js parser|client|client-every-event-parsed FILE` reads a recorded SSE stream, cuts it into
+// `node pipeline.js parser|client FILE` reads a recorded SSE stream, cuts it into
 // 64 KiB network reads, warms up, and prints the CPU milliseconds one pass over the whole stream costs (median
 // of 15).
 import { readFileSync } from 'node:fs';
@@ -15,13 +15,10 @@ function parserAlone(pieces: Uint8Array[]): void {
   for (const piece of pieces) parser.feed(decoder.decode(piece, { stream: true }));
 }
 
-/**
- * What the client runs on every network read of an event stream (the same class): decode, parse, normalize.
- * `recogniseChunkFrames` false is the client without its chunk-frame fast path, shown for comparison.
- */
-function clientPipeline(pieces: Uint8Array[], recogniseChunkFrames = true): void {
+/** What the client runs on every network read of an event stream (the same class): decode, parse, normalize. */
+function clientPipeline(pieces: Uint8Array[]): void {
   const pending: AskEvent[] = [];
-  const stream = new EventStreamReader(new AnswerAssembler(64 << 20, undefined), {}, 1 << 20, recogniseChunkFrames);
+  const stream = new EventStreamReader(new AnswerAssembler(64 << 20, undefined), {}, 1 << 20);
   for (const piece of pieces) {
     stream.read(piece, pending);
     pending.length = 0; // the client hands these to its caller after every read
@@ -37,8 +34,7 @@ const pieces: Uint8Array[] = [];
 for (let offset = 0; offset < bytes.length; offset += 65_536) pieces.push(bytes.subarray(offset, offset + 65_536));
 const runs: Record<string, (pieces: Uint8Array[]) => void> = {
   parser: parserAlone,
-  client: (pieces) => clientPipeline(pieces),
-  'client-every-event-parsed': (pieces) => clientPipeline(pieces, false),
+  client: clientPipeline,
 };
 const run = runs[mode ?? ''];
 if (!run) throw new Error(`unknown mode ${mode}: ${Object.keys(runs).join(', ')}`);
