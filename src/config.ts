@@ -1,6 +1,7 @@
 // The `tejarat.*` settings, read fresh each time they are needed so a change applies without a reload,
 // and turned into the core client's options. Everything here except `readSettings` is pure, for the tests.
 import * as vscode from 'vscode';
+import { checkCoreUrl as coreUrlRule, isLoopbackHost } from './core/core-url';
 import type { StreamingPreference } from './core/types';
 
 export type LanguageSetting = 'auto' | 'fa' | 'en';
@@ -87,33 +88,37 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
   return allowed.find((candidate) => candidate === value) ?? fallback;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 export type UrlCheck = { ok: true; url: URL } | { ok: false; message: string };
 
 /**
- * Whether the client may send the token to this URL. A plain-http URL to anything but this machine would carry the
- * token in clear, so it is refused unless the user opted in with `tejarat.allowInsecureHttp`.
+ * Whether the client may send the token to this URL: the core's one rule (src/core/core-url.ts, which the CLI asks
+ * too), told in the user's language and naming the settings. A plain-http URL to anything but this machine would
+ * carry the token in clear, so it is refused unless the user opted in with `tejarat.allowInsecureHttp`.
  */
 export function checkCoreUrl(raw: string, allowInsecureHttp: boolean): UrlCheck {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return { ok: false, message: vscode.l10n.t('The core URL "{0}" is not a valid URL. Fix tejarat.coreUrl in the settings.', raw) };
+  const checked = coreUrlRule(raw, allowInsecureHttp);
+  if (checked.ok) return checked;
+  switch (checked.code) {
+    case 'bad-url':
+      return { ok: false, message: vscode.l10n.t('The core URL "{0}" is not a valid URL. Fix tejarat.coreUrl in the settings.', raw) };
+    case 'bad-url-scheme':
+      return { ok: false, message: vscode.l10n.t('The core URL must start with https:// (tejarat.coreUrl is "{0}").', raw) };
+    case 'url-credentials':
+      return {
+        ok: false,
+        message: vscode.l10n.t('The core URL must not contain a user name or password (tejarat.coreUrl). Set the access token with "Set Access Token" instead.'),
+      };
+    case 'insecure-http':
+      return {
+        ok: false,
+        message: vscode.l10n.t(
+          'Refusing to send your token in clear text to {0}. Use an https:// core URL, or turn on tejarat.allowInsecureHttp if you trust this network.',
+          String(checked.params.host ?? raw),
+        ),
+      };
+    default:
+      return { ok: false, message: checked.message };
   }
-  if (url.protocol === 'https:') return { ok: true, url };
-  if (url.protocol !== 'http:') {
-    return { ok: false, message: vscode.l10n.t('The core URL must start with https:// (tejarat.coreUrl is "{0}").', raw) };
-  }
-  if (LOOPBACK.test(url.hostname) || allowInsecureHttp) return { ok: true, url };
-  return {
-    ok: false,
-    message: vscode.l10n.t(
-      'Refusing to send your token in clear text to {0}. Use an https:// core URL, or turn on tejarat.allowInsecureHttp if you trust this network.',
-      url.host,
-    ),
-  };
 }
 
 /**
@@ -128,7 +133,7 @@ export function proxyFor(settings: TejaratSettings, coreHost: string): string | 
     const pattern = entry.trim().toLowerCase().replace(/^\*?\./, '');
     return pattern !== '' && (host === pattern || host.endsWith('.' + pattern));
   });
-  return bypass || LOOPBACK.test(host) ? undefined : explicit;
+  return bypass || isLoopbackHost(host) ? undefined : explicit;
 }
 
 /** Persian and Arabic letters, the script a Persian question is written in. */

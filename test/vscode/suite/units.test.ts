@@ -22,6 +22,10 @@ suite('Decisions', () => {
     assert.equal(allowed('http://core.tejarat.chat', true), true);
     assert.equal(allowed('ftp://core.tejarat.chat', true), false);
     assert.equal(allowed('not a url'), false);
+    const credentials = checkCoreUrl('https://me:secret@core.tejarat.chat', false);
+    assert.equal(credentials.ok, false, 'a password in the URL would reach logs and settings sync');
+    assert.match(credentials.ok ? '' : credentials.message, /Set Access Token/);
+    assert.doesNotMatch(credentials.ok ? '' : credentials.message, /secret/);
   });
 
   test('the explicit proxy: tejarat.proxy only (VS Code applies http.proxy itself); never for http.noProxy hosts or loopback', async () => {
