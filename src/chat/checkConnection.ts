@@ -19,6 +19,8 @@ export interface CheckContext {
   vscodeProxy?: string;
   /** VS Code's display language, for the digits. */
   language?: string;
+  /** VS Code's `http.fetchAdditionalSupport`: off, its fetch is Node's own (no proxy, Node's certificates). */
+  fetchSupport?: boolean;
 }
 
 /** A proxy URL without user name and password, which have no place in a notification or the log. */
@@ -44,10 +46,11 @@ function timingsLine(report: CheckReport, format: (ms: number) => string): strin
   return vscode.l10n.t('Timings: {0}.', parts.join(vscode.l10n.t(', ')));
 }
 
-function networkLine(network: CheckReport['network'], vscodeProxy: string | undefined): string {
+function networkLine(network: CheckReport['network'], vscodeProxy: string | undefined, fetchSupport: boolean): string {
   const proxy = network.proxy ? redactProxy(network.proxy) : undefined;
   switch (network.path) {
     case 'vscode':
+      if (!fetchSupport) return vscode.l10n.t("Network: direct (VS Code's http.fetchAdditionalSupport is off, so its proxy settings do not apply).");
       return vscodeProxy
         ? vscode.l10n.t("Network: VS Code's proxy settings (http.proxy {0}).", redactProxy(vscodeProxy))
         : vscode.l10n.t("Network: VS Code's proxy settings (system proxy or direct; http.proxy is not set).");
@@ -60,10 +63,10 @@ function networkLine(network: CheckReport['network'], vscodeProxy: string | unde
   }
 }
 
-function trustLine(trust: CheckReport['network']['trust']): string {
+function trustLine(trust: CheckReport['network']['trust'], fetchSupport: boolean): string {
   switch (trust) {
     case 'vscode-system':
-      return vscode.l10n.t("Certificates: the system's, through VS Code.");
+      return fetchSupport ? vscode.l10n.t("Certificates: the system's, through VS Code.") : vscode.l10n.t("Certificates: Node's built-in list.");
     case 'node':
       return vscode.l10n.t("Certificates: Node's built-in list.");
     case 'ca-file':
@@ -75,7 +78,7 @@ function trustLine(trust: CheckReport['network']['trust']): string {
   }
 }
 
-export function summarize(report: CheckReport, { hasToken, vscodeProxy, language }: CheckContext): CheckResult {
+export function summarize(report: CheckReport, { hasToken, vscodeProxy, language, fetchSupport = true }: CheckContext): CheckResult {
   const numbers = new Intl.NumberFormat(language?.toLowerCase().startsWith('fa') ? 'fa-IR' : 'en-US', { maximumFractionDigits: 0 });
   const ms = (value: number): string => vscode.l10n.t('{0} ms', numbers.format(value));
   const lines = [
@@ -95,8 +98,8 @@ export function summarize(report: CheckReport, { hasToken, vscodeProxy, language
         ? vscode.l10n.t('Answers: fallback (the core does not stream; answers arrive whole).')
         : vscode.l10n.t('Answers: unknown.'),
     timingsLine(report, ms),
-    networkLine(report.network, vscodeProxy),
-    trustLine(report.network.trust),
+    networkLine(report.network, vscodeProxy, fetchSupport),
+    trustLine(report.network.trust, fetchSupport),
   ];
   return { lines, ok: report.reachable && report.tokenAccepted === true, report };
 }
@@ -105,8 +108,10 @@ export async function checkConnection(clients: CoreClientProvider, hasToken: boo
   const client = await clients.get();
   if (!client.ok) return { lines: [client.message], ok: false };
   const report = await client.client.check();
-  const vscodeProxy = vscode.workspace.getConfiguration('http').get<string>('proxy')?.trim() || undefined;
-  const result = summarize(report, { hasToken, language: vscode.env.language, ...(vscodeProxy ? { vscodeProxy } : {}) });
+  const http = vscode.workspace.getConfiguration('http');
+  const vscodeProxy = http.get<string>('proxy')?.trim() || undefined;
+  const fetchSupport = http.get<boolean>('fetchAdditionalSupport') !== false;
+  const result = summarize(report, { hasToken, language: vscode.env.language, fetchSupport, ...(vscodeProxy ? { vscodeProxy } : {}) });
   log.info(`Check Connection (${report.timings.totalMs} ms): ${result.lines.join(' ')}`);
   return result;
 }

@@ -2,7 +2,9 @@
 // which core URLs are allowed, when the proxy is used, the answer language, code-only inserts, the status bar.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { summarize } from '../../../src/chat/checkConnection';
 import { codeOnly } from '../../../src/chat/insert';
+import type { CheckReport } from '../../../src/core/types';
 import { checkCoreUrl, isMostlyPersian, proxyFor, questionLanguage, readSettings, type TejaratSettings } from '../../../src/config';
 import { statusKind } from '../../../src/statusBar';
 import type { TejaratTestApi } from '../../../src/extension';
@@ -58,6 +60,30 @@ suite('Decisions', () => {
     assert.equal(codeOnly('````md\n```js\nx\n```\n````'), '```js\nx\n```');
     assert.equal(codeOnly('```a\n1\n```\ntext\n```b\n2\n```'), '```a\n1\n```\ntext\n```b\n2\n```');
     assert.equal(codeOnly('Use `npm start`.'), 'Use `npm start`.');
+  });
+
+  test('Check Connection\'s lines: phases not reached are left out, a proxy\'s password never shows, Persian digits in Persian', () => {
+    const report: CheckReport = {
+      baseUrl: 'https://core.tejarat.chat',
+      reachable: true,
+      tokenAccepted: true,
+      streaming: 'fallback',
+      timings: { totalMs: 1234, headersMs: 1200 },
+      network: { path: 'explicit-proxy', trust: 'ca-file', proxy: 'http://me:hunter2@proxy.example.com:8080' },
+    };
+    const english = summarize(report, { hasToken: true, language: 'en' });
+    assert.equal(english.ok, true);
+    assert.equal(english.lines[3], 'Timings: headers 1,200 ms, total 1,234 ms.');
+    assert.equal(english.lines[4], 'Network: explicit proxy http://proxy.example.com:8080 (tejarat.proxy).');
+    assert.equal(english.lines[5], "Certificates: Node's built-in list and tejarat.caFile.");
+    assert.ok(english.lines.every((line) => !line.includes('hunter2')));
+    const persian = summarize(report, { hasToken: true, language: 'fa' });
+    assert.match(persian.lines[3] ?? '', /۱٬۲۰۰/);
+    const vscodePath = summarize({ ...report, network: { path: 'vscode', trust: 'vscode-system' } }, { hasToken: true, vscodeProxy: 'http://u:p@proxy:3128' });
+    assert.equal(vscodePath.lines[4], "Network: VS Code's proxy settings (http.proxy http://proxy:3128).");
+    const plainFetch = summarize({ ...report, network: { path: 'vscode', trust: 'vscode-system' } }, { hasToken: true, fetchSupport: false });
+    assert.match(plainFetch.lines[4] ?? '', /http\.fetchAdditionalSupport is off/);
+    assert.equal(plainFetch.lines[5], "Certificates: Node's built-in list.");
   });
 
   test('the status bar shows what matters most', () => {
