@@ -4,12 +4,11 @@
 // `append`s per second, and the panel updates the DOM at most once per frame whatever arrived in it. Answer text
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
-  isHostMessage, type AnswerMode, type ChatState, type HostMessage, type InsertTarget, type Locale,
-  type MetadataView, type SourceView, type Turn, type TurnError, type TurnStatus,
+  readHostMessage, type AnswerMode, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
+  type ReceivedState, type SourceView, type Turn, type TurnError, type TurnStatus,
 } from '../src/shared/messages';
-import { isLocale } from './i18n';
+import { openableUrl } from '../src/shared/urls';
 import { IncrementalMarkdown } from './markdown/incremental';
-import { safeUrl } from './markdown/urls';
 import type { HostApi } from './vscodeApi';
 
 export interface TurnModel {
@@ -51,78 +50,17 @@ export interface ChatModel {
   readonly announcement?: Announcement;
 }
 
-const statuses: ReadonlySet<string> = new Set<TurnStatus>(['pending', 'streaming', 'done', 'stopped', 'cut-off', 'error']);
 const activeStatuses: ReadonlySet<TurnStatus> = new Set<TurnStatus>(['pending', 'streaming']);
 
 export function isActive(turn: TurnModel): boolean {
   return activeStatuses.has(turn.status);
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-function finiteNumber(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function status(value: unknown, fallback: TurnStatus): TurnStatus {
-  return typeof value === 'string' && statuses.has(value) ? (value as TurnStatus) : fallback;
-}
-
-/** The host already cleans sources; the panel checks again what it is about to show. */
-export function cleanSources(value: unknown): SourceView[] {
-  if (!Array.isArray(value)) return [];
-  return value.flatMap((item: unknown): SourceView[] => {
-    if (typeof item !== 'object' || item === null) return [];
-    const source = item as Record<string, unknown>;
-    const page = source.page;
-    const cleaned: SourceView = {
-      title: text(source.title),
-      url: safeUrl(text(source.url)),
-      snippet: text(source.snippet),
-      score: finiteNumber(source.score),
-      page: typeof page === 'string' || finiteNumber(page) !== undefined ? (page as string | number) : undefined,
-    };
-    return [cleaned];
-  });
-}
-
-function cleanMetadata(value: unknown): MetadataView | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const metadata = value as Record<string, unknown>;
-  return {
-    model: text(metadata.model),
-    tokens: finiteNumber(metadata.tokens),
-    processingTimeMs: finiteNumber(metadata.processingTimeMs),
-    cached: typeof metadata.cached === 'boolean' ? metadata.cached : undefined,
-  };
-}
-
-function cleanError(value: unknown): TurnError | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const error = value as Record<string, unknown>;
-  const message = text(error.message);
-  return message === undefined ? undefined : { kind: (text(error.kind) ?? 'server') as TurnError['kind'], message };
-}
-
+/** A turn from a checked message (see readHostMessage): every field is already of its type. */
 function toTurnModel(turn: Turn, startedAt = Date.now()): TurnModel {
-  const answer = text(turn.answer) ?? '';
-  const turnStatus = status(turn.status, 'pending');
-  const markdown = new IncrementalMarkdown(answer);
-  if (!activeStatuses.has(turnStatus)) markdown.finish();
-  return {
-    id: turn.id,
-    question: text(turn.question) ?? '',
-    status: turnStatus,
-    sources: cleanSources(turn.sources),
-    metadata: cleanMetadata(turn.metadata),
-    mode: turn.mode === 'stream' || turn.mode === 'fallback' ? turn.mode : undefined,
-    error: cleanError(turn.error),
-    answer,
-    markdown,
-    startedAt,
-  };
+  const markdown = new IncrementalMarkdown(turn.answer);
+  if (!activeStatuses.has(turn.status)) markdown.finish();
+  return { ...turn, markdown, startedAt };
 }
 
 type Listener = (model: ChatModel) => void;
@@ -130,7 +68,7 @@ type Schedule = (callback: () => void) => void;
 
 export class ChatStore {
   private current: ChatModel;
-  private queue: HostMessage[] = [];
+  private queue: ReceivedHostMessage[] = [];
   private scheduled = false;
   private readonly listeners = new Set<Listener>();
   private announcements = 0;
@@ -160,10 +98,11 @@ export class ChatStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** A message event's data from the host: checked, queued, applied on the next frame. Unknown data is dropped. */
+  /** A message event's data from the host: checked to the last field, queued, applied on the next frame. */
   receive(data: unknown): void {
-    if (!isHostMessage(data)) return;
-    this.queue.push(data);
+    const message = readHostMessage(data);
+    if (!message) return;
+    this.queue.push(message);
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => this.flush());
@@ -175,7 +114,15 @@ export class ChatStore {
     const queue = this.queue;
     this.queue = [];
     if (queue.length === 0) return;
-    for (const message of queue) this.apply(message);
+    for (const message of queue) {
+      // One message that still fails (a bug, not bad data: that was dropped on arrival) must not take the others
+      // of its frame with it. The model is replaced, not mutated, so a failed message leaves it as it was.
+      try {
+        this.apply(message);
+      } catch (error) {
+        console.error('Tejarat Chat: a host message could not be applied', message.type, error);
+      }
+    }
     this.notify();
   }
 
@@ -219,7 +166,7 @@ export class ChatStore {
   }
 
   openLink(url: string): void {
-    const safe = safeUrl(url);
+    const safe = openableUrl(url);
     if (safe) this.host.post({ type: 'openLink', url: safe });
   }
 
@@ -232,7 +179,7 @@ export class ChatStore {
 
   // ── host messages ─────────────────────────────────────────────────────────────────────────────────────────
 
-  private apply(message: HostMessage): void {
+  private apply(message: ReceivedHostMessage): void {
     switch (message.type) {
       case 'state':
         this.applyState(message.state);
@@ -249,7 +196,7 @@ export class ChatStore {
         this.updateTurn(message.turnId, (turn) => ({
           ...turn,
           status: 'streaming',
-          mode: message.mode === 'fallback' ? 'fallback' : 'stream',
+          mode: message.mode,
         }));
         return;
       case 'append':
@@ -260,7 +207,7 @@ export class ChatStore {
         });
         return;
       case 'sources':
-        this.updateTurn(message.turnId, (turn) => ({ ...turn, sources: cleanSources(message.sources) }));
+        this.updateTurn(message.turnId, (turn) => ({ ...turn, sources: message.sources }));
         return;
       case 'turnEnded':
         this.endTurn(message);
@@ -278,31 +225,28 @@ export class ChatStore {
     }
   }
 
-  private applyState(state: ChatState): void {
+  private applyState(state: ReceivedState): void {
     // A turn still waiting keeps counting from when this panel first saw it.
     const known = new Map(this.current.turns.map((turn) => [turn.id, turn.startedAt]));
-    const turns = Array.isArray(state.conversation?.turns)
-      ? state.conversation.turns.map((turn) => toTurnModel(turn, known.get(turn.id)))
-      : [];
     this.update({
       ready: true,
-      locale: isLocale(state.locale) ? state.locale : this.current.locale,
-      hasToken: state.hasToken !== false,
-      conversationId: text(state.conversation?.id) ?? '',
-      turns,
+      locale: state.locale ?? this.current.locale,
+      hasToken: state.hasToken,
+      conversationId: state.conversation.id,
+      turns: state.conversation.turns.map((turn) => toTurnModel(turn, known.get(turn.id))),
     });
   }
 
-  private endTurn(message: Extract<HostMessage, { type: 'turnEnded' }>): void {
+  private endTurn(message: Extract<ReceivedHostMessage, { type: 'turnEnded' }>): void {
     let ended: TurnModel | undefined;
     this.updateTurn(message.turnId, (turn) => {
       turn.markdown.finish();
       ended = {
         ...turn,
-        status: status(message.status, 'done'),
-        metadata: cleanMetadata(message.metadata) ?? turn.metadata,
-        mode: message.mode === 'stream' || message.mode === 'fallback' ? message.mode : turn.mode,
-        error: cleanError(message.error),
+        status: message.status,
+        metadata: message.metadata ?? turn.metadata,
+        mode: message.mode ?? turn.mode,
+        error: message.error,
       };
       return ended;
     });

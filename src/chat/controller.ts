@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
 import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../shared/messages';
+import { openableUrl } from '../shared/urls';
 import { questionLanguage, readSettings } from '../config';
 import type { TokenStore } from '../secrets';
 import type { CoreClientProvider } from './clientProvider';
@@ -320,8 +321,9 @@ function view(conversation: Conversation): ConversationView {
   return { id: conversation.id, title: conversation.title, turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources] })) };
 }
 
-/** The client already dropped non-http(s) links; checked again here because the webview trusts this field. */
+/** The client already applied the URL policy; applied again here because the webview shows this field as a link. */
 function toSourceView(source: Source): SourceView {
   const { url, ...rest } = source;
-  return /^https?:\/\//i.test(url ?? '') ? { ...rest, url } : rest;
+  const openable = openableUrl(url);
+  return openable ? { ...rest, url: openable } : rest;
 }

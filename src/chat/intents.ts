@@ -1,9 +1,10 @@
 // What the chat webview asks the extension host to do. The webview is untrusted input: the message was already
-// shape-checked (isWebviewMessage); here links are limited to http(s).
+// shape-checked (isWebviewMessage); a link opens only if it passes the URL policy the panel also uses.
 import * as vscode from 'vscode';
 import type { Intent } from '../parts';
 import type { ChatController } from './controller';
 import type { InsertTarget } from '../shared/messages';
+import { openableUrl } from '../shared/urls';
 
 export function createIntentHandler(
   controller: ChatController,
@@ -25,9 +26,11 @@ export function createIntentHandler(
         return undefined;
       case 'insert':
         return insert(message.text, message.target);
-      case 'openLink':
-        if (!/^https?:\/\//i.test(message.url)) return false;
-        return vscode.env.openExternal(vscode.Uri.parse(message.url, true));
+      case 'openLink': {
+        const url = openableUrl(message.url);
+        if (!url) return false;
+        return vscode.env.openExternal(vscode.Uri.parse(url, true));
+      }
       case 'setToken':
         return vscode.commands.executeCommand('tejarat.setToken');
     }

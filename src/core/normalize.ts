@@ -2,6 +2,7 @@
 // The protocol is only partly known (design.md), so readers are tolerant: several names for one field,
 // unknown fields and event types ignored, and anything that could run or open something dropped here,
 // before it reaches a UI.
+import { openableUrl } from '../shared/urls.js';
 import { jsonErrorWords, oneLine } from './errors.js';
 import type { AnswerMetadata, Source } from './types.js';
 
@@ -103,15 +104,9 @@ export function readMetadata(json: JsonObject): AnswerMetadata {
   });
 }
 
-/** Only http(s) and mailto survive; everything else (javascript:, data:, file:, relative) is dropped. */
+/** The panel's and the host's own rule (http(s) only): a source never carries an address they would refuse. */
 export function safeUrl(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  try {
-    const url = new URL(value.trim());
-    return url.protocol === 'https:' || url.protocol === 'http:' || url.protocol === 'mailto:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  return openableUrl(value);
 }
 
 function parseObject(data: string): JsonObject {

@@ -1,17 +1,20 @@
 // Every message between the extension host and the chat webview, both directions.
 // src/shared/ is the only code the two bundles share: keep it free of imports that pull in
-// Node, `vscode` or the DOM. The webview validates what it receives with `isHostMessage`
-// and drops anything it does not know.
+// Node, `vscode` or the DOM. The webview rebuilds what it receives with `readHostMessage`:
+// every field checked, bad parts dropped or repaired, the message dropped only when nothing
+// usable is left.
 //
 // Streaming rule: answer text travels as appended pieces (`append`), never as the whole
 // transcript on every chunk. Whole state (`state`) is sent only when a view opens, reloads,
 // or the conversation changes.
 
+import { openableUrl } from './urls';
+
 export type Locale = 'en' | 'fa';
 
 export type AnswerMode = 'stream' | 'fallback';
 
-/** A retrieved source as the webview shows it. `url` is http(s) only; the host already dropped the rest. */
+/** A retrieved source as the webview shows it. `url` passes `openableUrl` (http(s) only); the rest was dropped. */
 export interface SourceView {
   title?: string;
   url?: string;
@@ -102,18 +105,6 @@ export type WebviewMessage =
   | { type: 'openLink'; url: string }
   | { type: 'setToken' };
 
-const hostMessageTypes: ReadonlySet<string> = new Set<HostMessage['type']>([
-  'state',
-  'turnStarted',
-  'answerStarted',
-  'append',
-  'sources',
-  'turnEnded',
-  'tokenStatus',
-  'setDraft',
-  'focusInput',
-]);
-
 const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>([
   'ready',
   'ask',
@@ -139,35 +130,190 @@ function field(value: object, key: string): unknown {
   return (value as Record<string, unknown>)[key];
 }
 
+// ── host → webview: every field checked ────────────────────────────────────────────────────────────────────
+//
+// The panel trusts nothing it did not check: a message is rebuilt from its known fields only (unknown fields,
+// however deep, are never walked), each of the right type. What is bad is dropped or repaired, the smallest part
+// first: a bad field of a source drops that field, a bad source drops that source, a turn without an id drops that
+// turn (its other fields are repaired); the message itself is dropped only when what it is about is unusable (an
+// `append` without text, a `state` without a conversation).
+
+/** A `state` as the panel receives it: a locale it does not know is left out (the panel keeps its own). */
+export type ReceivedState = Omit<ChatState, 'locale'> & { locale?: Locale };
+
+/** A host message after `readHostMessage`: the same shapes, each field of its declared type. */
+export type ReceivedHostMessage = Exclude<HostMessage, { type: 'state' }> | { type: 'state'; state: ReceivedState };
+
+const turnStatuses: ReadonlySet<string> = new Set<TurnStatus>(['pending', 'streaming', 'done', 'stopped', 'cut-off', 'error']);
+const errorKinds: ReadonlySet<string> = new Set<ErrorKindView>([
+  'auth', 'rate-limited', 'server', 'network', 'timeout', 'protocol', 'cancelled', 'config',
+]);
+
+type Fields = Record<string, unknown>;
+
+function record(value: unknown): Fields | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function finite(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** Copies the defined entries only, so a repaired object has no `undefined` fields to trip a later check. */
+function defined<T extends object>(value: T): T {
+  const out: Fields = {};
+  for (const [key, entry] of Object.entries(value)) if (entry !== undefined) out[key] = entry;
+  return out as T;
+}
+
+function readMode(value: unknown): AnswerMode | undefined {
+  return value === 'stream' || value === 'fallback' ? value : undefined;
+}
+
+function readStatus(value: unknown): TurnStatus | undefined {
+  return typeof value === 'string' && turnStatuses.has(value) ? (value as TurnStatus) : undefined;
+}
+
+/** A source, its address held to the shared URL policy; undefined when nothing of it can be shown. */
+export function readSource(value: unknown): SourceView | undefined {
+  const source = record(value);
+  if (!source) return undefined;
+  const page = finite(source.page) ?? text(source.page);
+  const view = defined<SourceView>({
+    title: text(source.title),
+    url: openableUrl(source.url),
+    snippet: text(source.snippet),
+    score: finite(source.score),
+    page,
+  });
+  return Object.keys(view).length > 0 ? view : undefined;
+}
+
+export function readSources(value: unknown): SourceView[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const sources: SourceView[] = [];
+  for (const item of value as unknown[]) {
+    const source = readSource(item);
+    if (source) sources.push(source);
+  }
+  return sources;
+}
+
+export function readMetadata(value: unknown): MetadataView | undefined {
+  const metadata = record(value);
+  if (!metadata) return undefined;
+  return defined<MetadataView>({
+    model: text(metadata.model),
+    tokens: finite(metadata.tokens),
+    processingTimeMs: finite(metadata.processingTimeMs),
+    cached: typeof metadata.cached === 'boolean' ? metadata.cached : undefined,
+  });
+}
+
+export function readError(value: unknown): TurnError | undefined {
+  const error = record(value);
+  const message = text(error?.message);
+  if (!error || message === undefined) return undefined;
+  const kind = typeof error.kind === 'string' && errorKinds.has(error.kind) ? (error.kind as ErrorKindView) : 'server';
+  return { kind, message };
+}
+
 /**
- * Shallow check of a message from the host: a known `type` and the fields the webview reads
- * without further checks. Deeper fields are read defensively where they are rendered.
+ * A turn with every field checked; undefined without a string id (nothing could address it). Other bad fields
+ * are repaired: text to empty, sources to none, an unknown status to `fallbackStatus`.
  */
-export function isHostMessage(value: unknown): value is HostMessage {
-  if (!hasKnownType(value, hostMessageTypes)) return false;
-  switch (value.type) {
+export function readTurn(value: unknown, fallbackStatus: TurnStatus): Turn | undefined {
+  const turn = record(value);
+  const id = text(turn?.id);
+  if (!turn || id === undefined) return undefined;
+  return defined<Turn>({
+    id,
+    question: text(turn.question) ?? '',
+    answer: text(turn.answer) ?? '',
+    status: readStatus(turn.status) ?? fallbackStatus,
+    sources: readSources(turn.sources) ?? [],
+    metadata: readMetadata(turn.metadata),
+    mode: readMode(turn.mode),
+    error: readError(turn.error),
+  });
+}
+
+function readState(value: unknown): ReceivedState | undefined {
+  const state = record(value);
+  const conversation = record(state?.conversation);
+  if (!state || !conversation || !Array.isArray(conversation.turns)) return undefined;
+  const turns: Turn[] = [];
+  const ids = new Set<string>();
+  for (const item of conversation.turns as unknown[]) {
+    // A stored turn of unknown status is over: `pending` would leave the panel busy for good.
+    const turn = readTurn(item, 'done');
+    // Two turns with one id would be one row in the view: the first one stays.
+    if (!turn || ids.has(turn.id)) continue;
+    ids.add(turn.id);
+    turns.push(turn);
+  }
+  return defined<ReceivedState>({
+    locale: state.locale === 'en' || state.locale === 'fa' ? state.locale : undefined,
+    // Only an explicit `false` asks for a token: a doubtful value must not cover the panel with the sign-in page.
+    hasToken: state.hasToken !== false,
+    conversation: { id: text(conversation.id) ?? '', title: text(conversation.title) ?? '', turns },
+  });
+}
+
+/**
+ * A message from the host rebuilt from its checked fields, or undefined when it is unusable (unknown type,
+ * missing what it is about). Never throws, and never walks fields it does not know.
+ */
+export function readHostMessage(value: unknown): ReceivedHostMessage | undefined {
+  const message = record(value);
+  if (!message) return undefined;
+  switch (message.type) {
     case 'state': {
-      const state = field(value, 'state');
-      return typeof state === 'object' && state !== null && Array.isArray(field(field(state, 'conversation') as object ?? {}, 'turns'));
+      const state = readState(message.state);
+      return state && { type: 'state', state };
     }
     case 'turnStarted': {
-      const turn = field(value, 'turn');
-      return typeof turn === 'object' && turn !== null && isString(field(turn, 'id')) && isString(field(turn, 'question'));
+      const turn = readTurn(message.turn, 'pending');
+      return turn && { type: 'turnStarted', turn };
     }
-    case 'answerStarted':
-      return isString(field(value, 'turnId'));
-    case 'append':
-      return isString(field(value, 'turnId')) && isString(field(value, 'text'));
-    case 'sources':
-      return isString(field(value, 'turnId')) && Array.isArray(field(value, 'sources'));
-    case 'turnEnded':
-      return isString(field(value, 'turnId')) && isString(field(value, 'status'));
+    case 'answerStarted': {
+      const turnId = text(message.turnId);
+      return turnId === undefined ? undefined : { type: 'answerStarted', turnId, mode: readMode(message.mode) ?? 'stream' };
+    }
+    case 'append': {
+      const turnId = text(message.turnId);
+      const appended = text(message.text);
+      return turnId === undefined || appended === undefined ? undefined : { type: 'append', turnId, text: appended };
+    }
+    case 'sources': {
+      const turnId = text(message.turnId);
+      const sources = readSources(message.sources);
+      return turnId === undefined || !sources ? undefined : { type: 'sources', turnId, sources };
+    }
+    case 'turnEnded': {
+      const turnId = text(message.turnId);
+      if (turnId === undefined) return undefined;
+      const error = readError(message.error);
+      // An end of unknown status still ends the turn: otherwise the panel would wait for it for good.
+      const status = readStatus(message.status) ?? (error ? 'error' : 'done');
+      return defined<ReceivedHostMessage>({
+        type: 'turnEnded', turnId, status, metadata: readMetadata(message.metadata), mode: readMode(message.mode), error,
+      });
+    }
     case 'tokenStatus':
-      return typeof field(value, 'hasToken') === 'boolean';
-    case 'setDraft':
-      return isString(field(value, 'text'));
+      return typeof message.hasToken === 'boolean' ? { type: 'tokenStatus', hasToken: message.hasToken } : undefined;
+    case 'setDraft': {
+      const draft = text(message.text);
+      return draft === undefined ? undefined : { type: 'setDraft', text: draft };
+    }
+    case 'focusInput':
+      return { type: 'focusInput' };
     default:
-      return true;
+      return undefined;
   }
 }
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { marked, type Token } from 'marked';
 import { IncrementalMarkdown, type MarkdownSnapshot } from '../../webview/markdown/incremental';
+import { referenceAnswer } from './reference-answers';
 
 const fragments = [
   'A paragraph with **bold** and `code`.', 'Second line of the same paragraph', 'React یک کتابخانه است.',
@@ -58,6 +59,38 @@ describe('incremental markdown', function () {
       }),
       { numRuns: 400, seed: 20261128 },
     );
+  });
+
+  it('turns earlier references into links when their definitions arrive later, at every step (references, citations)', function () {
+    fc.assert(
+      fc.property(referenceAnswer.chain((text) => fc.tuple(fc.constant(text), cuts(text))), ([text, pieces]) => {
+        const markdown = new IncrementalMarkdown();
+        let sofar = '';
+        for (const piece of pieces) {
+          markdown.append(piece);
+          sofar += piece;
+          assert.deepEqual(visible(snapshotTokens(markdown.snapshot())), visible(marked.lexer(sofar)));
+        }
+        markdown.finish();
+        assert.deepEqual(visible(snapshotTokens(markdown.snapshot())), visible(marked.lexer(text)));
+      }),
+      { numRuns: 200, seed: 20261202 },
+    );
+  });
+
+  it('lexes again only the finished blocks that use a newly defined label, and replaces only their groups', function () {
+    const paragraphs = Array.from({ length: 20 }, (_, index) => (index === 3 ? 'Cited [1] here.' : `Paragraph ${index}.`));
+    const markdown = new IncrementalMarkdown(`${paragraphs.join('\n\n')}\n\n`);
+    const before = markdown.snapshot();
+    assert.equal(before.groups.flat().length, 19, 'the last paragraph could still continue');
+    markdown.append('[1]: https://example.com/one\n');
+    markdown.finish();
+    const after = markdown.snapshot();
+    assert.notEqual(after.groups[0], before.groups[0], 'the group of the citing block is new');
+    assert.equal(after.groups[1], before.groups[1], 'a group without it is the same object');
+    assert.equal(after.groups[0]?.[3]?.key, before.groups[0]?.[3]?.key, 'the block keeps its key');
+    for (const index of [0, 1, 2, 4, 5, 6, 7]) assert.equal(after.groups[0]?.[index], before.groups[0]?.[index]);
+    assert.match(JSON.stringify(after.groups[0]?.[3]?.token), /"type":"link","raw":"\[1\]","href":"https:\/\/example\.com\/one"/);
   });
 
   it('keeps finished blocks: same objects, same keys, while the tail grows', function () {

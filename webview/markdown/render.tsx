@@ -1,6 +1,6 @@
 // Markdown tokens (from marked) to Preact nodes. Nothing here produces HTML: text becomes text nodes, raw HTML in
-// an answer is shown as text, links keep only http, https and mailto and open through the host, images are never
-// loaded (they become links), code is highlighted from highlight.js's scope tree.
+// an answer is shown as text, links keep only http and https (the shared URL policy) and open through the host,
+// images are never loaded (they become links), code is highlighted from highlight.js's scope tree.
 import { Component, createContext, type ComponentChildren, type JSX } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import type { Token, Tokens } from 'marked';
@@ -45,6 +45,17 @@ function onLinkClick(env: MarkdownEnv, url: string) {
   };
 }
 
+/** The address of a `mailto:` link, without its query (subject, body), or undefined. */
+function mailAddress(href: string): string | undefined {
+  const match = /^mailto:([^?#]+)/i.exec(decodeEntities(href).trim());
+  if (!match?.[1]) return undefined;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return match[1];
+  }
+}
+
 function renderInline(tokens: readonly Token[] | undefined, env: MarkdownEnv, caret = false): ComponentChildren[] {
   const nodes: ComponentChildren[] = (tokens ?? []).map((token, index) => renderInlineToken(token, env, index));
   if (caret) nodes.push(<Caret key="caret" />);
@@ -73,7 +84,13 @@ function renderInlineToken(token: Token, env: MarkdownEnv, key: number): Compone
       const link = token as Tokens.Link;
       const url = safeUrl(link.href);
       const children = renderInline(link.tokens, env);
-      if (!url) return <span key={key} class="link-removed">{children}</span>;
+      if (!url) {
+        // An e-mail address is not a live link (see the URL policy) but stays readable when the text hides it.
+        const address = mailAddress(link.href);
+        const shown = address && !decodeEntities(link.text).includes(address)
+          ? [' (', <span key="address" class="link-address" dir="ltr">{address}</span>, ')'] : null;
+        return <span key={key} class="link-removed">{children}{shown}</span>;
+      }
       return (
         <a key={key} href={url} title={url} onClick={onLinkClick(env, url)}>
           {children}
