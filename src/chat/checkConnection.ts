@@ -2,11 +2,12 @@
 // streaming, how long each phase took, which way the request went and where the trust in the core's certificate
 // comes from.
 import * as vscode from 'vscode';
+import { readSettings } from '../config';
 import type { CheckReport } from '../core/types';
 import type { CoreClientProvider } from './clientProvider';
 
 export interface CheckResult {
-  /** One line per fact: reachable, token, streaming, timings, network, certificates. */
+  /** One line per fact: reachable, token, streaming, timings, network, certificates, time limits. */
   lines: string[];
   ok: boolean;
   report?: CheckReport;
@@ -21,6 +22,8 @@ export interface CheckContext {
   language?: string;
   /** VS Code's `http.fetchAdditionalSupport`: off, its fetch is Node's own (no proxy, Node's certificates). */
   fetchSupport?: boolean;
+  /** The limits in force (`tejarat.timeouts.*`), named as the settings name them. */
+  limits?: { connectMs: number; answerMs: number; idleMs: number };
 }
 
 /** A proxy URL without user name and password, which have no place in a notification or the log. */
@@ -78,9 +81,10 @@ function trustLine(trust: CheckReport['network']['trust'], fetchSupport: boolean
   }
 }
 
-export function summarize(report: CheckReport, { hasToken, vscodeProxy, language, fetchSupport = true }: CheckContext): CheckResult {
-  const numbers = new Intl.NumberFormat(language?.toLowerCase().startsWith('fa') ? 'fa-IR' : 'en-US', { maximumFractionDigits: 0 });
-  const ms = (value: number): string => vscode.l10n.t('{0} ms', numbers.format(value));
+export function summarize(report: CheckReport, { hasToken, vscodeProxy, language, fetchSupport = true, limits }: CheckContext): CheckResult {
+  const numbers = new Intl.NumberFormat(language?.toLowerCase().startsWith('fa') ? 'fa-IR' : 'en-US', { maximumFractionDigits: 1 });
+  const ms = (value: number): string => vscode.l10n.t('{0} ms', numbers.format(Math.round(value)));
+  const seconds = (value: number): string => vscode.l10n.t('{0} s', numbers.format(value / 1000));
   const lines = [
     report.reachable
       ? vscode.l10n.t('Core {0}: reachable.', report.baseUrl)
@@ -100,6 +104,9 @@ export function summarize(report: CheckReport, { hasToken, vscodeProxy, language
     timingsLine(report, ms),
     networkLine(report.network, vscodeProxy, fetchSupport),
     trustLine(report.network.trust, fetchSupport),
+    ...(limits
+      ? [vscode.l10n.t('Time limits (tejarat.timeouts): connect {0}, answer {1}, idle {2}.', seconds(limits.connectMs), seconds(limits.answerMs), seconds(limits.idleMs))]
+      : []),
   ];
   return { lines, ok: report.reachable && report.tokenAccepted === true, report };
 }
@@ -111,7 +118,8 @@ export async function checkConnection(clients: CoreClientProvider, hasToken: boo
   const http = vscode.workspace.getConfiguration('http');
   const vscodeProxy = http.get<string>('proxy')?.trim() || undefined;
   const fetchSupport = http.get<boolean>('fetchAdditionalSupport') !== false;
-  const result = summarize(report, { hasToken, language: vscode.env.language, fetchSupport, ...(vscodeProxy ? { vscodeProxy } : {}) });
+  const limits = readSettings().timeouts;
+  const result = summarize(report, { hasToken, language: vscode.env.language, fetchSupport, limits, ...(vscodeProxy ? { vscodeProxy } : {}) });
   log.info(`Check Connection (${report.timings.totalMs} ms): ${result.lines.join(' ')}`);
   return result;
 }

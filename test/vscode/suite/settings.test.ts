@@ -86,6 +86,8 @@ suite('Settings', () => {
       const limited = await ask('Why does retrieval take so long?');
       assert.equal(limited.status, 'error');
       assert.equal(limited.error?.kind, 'timeout');
+      const check = await vscode.commands.executeCommand<{ lines: string[] }>('tejarat.checkConnection');
+      assert.ok(check.lines.includes('Time limits (tejarat.timeouts): connect 10 s, answer 1 s, idle 60 s.'), check.lines.join(' | '));
 
       await setSetting('tejarat.timeouts.answer', 20);
       const answered = await ask('Why does retrieval take so long?');

@@ -77,8 +77,9 @@ suite('Decisions', () => {
     assert.equal(english.lines[4], 'Network: explicit proxy http://proxy.example.com:8080 (tejarat.proxy).');
     assert.equal(english.lines[5], "Certificates: Node's built-in list and tejarat.caFile.");
     assert.ok(english.lines.every((line) => !line.includes('hunter2')));
-    const persian = summarize(report, { hasToken: true, language: 'fa' });
+    const persian = summarize(report, { hasToken: true, language: 'fa', limits: { connectMs: 10_000, answerMs: 180_000, idleMs: 60_000 } });
     assert.match(persian.lines[3] ?? '', /۱٬۲۰۰/);
+    assert.match(persian.lines[6] ?? '', /connect ۱۰ s, answer ۱۸۰ s, idle ۶۰ s/);
     const vscodePath = summarize({ ...report, network: { path: 'vscode', trust: 'vscode-system' } }, { hasToken: true, vscodeProxy: 'http://u:p@proxy:3128' });
     assert.equal(vscodePath.lines[4], "Network: VS Code's proxy settings (http.proxy http://proxy:3128).");
     const plainFetch = summarize({ ...report, network: { path: 'vscode', trust: 'vscode-system' } }, { hasToken: true, fetchSupport: false });
