@@ -135,21 +135,3 @@ export function proxyFor(settings: TejaratSettings, coreHost: string): string | 
   });
   return bypass || isLoopbackHost(host) ? undefined : explicit;
 }
-
-/** Persian and Arabic letters, the script a Persian question is written in. */
-const ARABIC_SCRIPT = /[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]/gu;
-const LATIN = /[A-Za-z\u00C0-\u024F]/gu;
-
-/** True when most letters of the text are Persian (an English word or two inside keeps it Persian). */
-export function isMostlyPersian(text: string): boolean {
-  const persian = text.match(ARABIC_SCRIPT)?.length ?? 0;
-  const latin = text.match(LATIN)?.length ?? 0;
-  return persian > 0 && persian >= latin;
-}
-
-/** The `language` sent with a question: the setting, or for `auto` the question's script, else the display language. */
-export function questionLanguage(question: string, setting: LanguageSetting, displayLanguage: string): string {
-  if (setting !== 'auto') return setting;
-  if (isMostlyPersian(question)) return 'fa';
-  return displayLanguage.split('-')[0]?.toLowerCase() || 'en';
-}

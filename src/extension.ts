@@ -8,6 +8,7 @@ import { ConversationStore } from './chat/conversationStore';
 import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
 import { registerCommands } from './commands';
+import { DisplayLanguage } from './chat/displayLanguage';
 import { CLIENT_SETTINGS } from './config';
 import type { Locale } from './shared/messages';
 import type { Parts } from './parts';
@@ -39,9 +40,10 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
       statusBar.update({ streaming });
     }),
   );
-  const locale = (): Locale => (vscode.env.language.toLowerCase().startsWith('fa') ? 'fa' : 'en');
+  const display = new DisplayLanguage();
+  const locale = (): Locale => display.locale();
   const store = new ConversationStore(context.workspaceState);
-  const controller = keep(new ChatController(store, clients, tokens, log, locale));
+  const controller = keep(new ChatController(store, clients, tokens, log, locale, display.translate));
   running = { controller, clients };
 
   const inserter = keep(new Inserter());
@@ -64,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
   );
   keep(vscode.window.registerWebviewViewProvider(VIEW_ID, views));
 
-  const parts: Parts = { context, log, tokens, statusBar, clients, store, controller, views, insert, handleIntent };
+  const parts: Parts = { context, log, tokens, statusBar, clients, store, controller, views, insert, handleIntent, display };
   for (const command of registerCommands(parts)) keep(command);
 
   keep(tokens.onDidChange((hasToken) => statusBar.update({ hasToken })));

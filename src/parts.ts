@@ -4,6 +4,7 @@ import type * as vscode from 'vscode';
 import type { CoreClientProvider } from './chat/clientProvider';
 import type { ChatController } from './chat/controller';
 import type { ConversationStore } from './chat/conversationStore';
+import type { DisplayLanguage } from './chat/displayLanguage';
 import type { InsertTarget, WebviewMessage } from './shared/messages';
 import type { TokenStore } from './secrets';
 import type { StatusBar } from './statusBar';
@@ -20,6 +21,8 @@ export interface Parts {
   readonly store: ConversationStore;
   readonly controller: ChatController;
   readonly views: ChatViews;
+  /** The panel's locale and the language of error sentences: VS Code's display language. */
+  readonly display: DisplayLanguage;
   insert(text: string, target: InsertTarget): Promise<vscode.TextDocument>;
   /** What a chat webview asked for; resolves when it is done. */
   handleIntent(message: Intent): Promise<unknown>;

@@ -1,9 +1,10 @@
 // The test API: returned from activate() only in development and test mode, never for installed users.
 // The integration suite drives the extension with it where no real UI gesture is possible (a password box, a
 // click inside the webview); test/vscode/README.md lists what each call is for.
+import * as vscode from 'vscode';
 import type { Conversation } from './chat/conversationStore';
 import { ConversationStore } from './chat/conversationStore';
-import type { ChatState, ConversationView, WebviewMessage } from './shared/messages';
+import type { ChatState, ConversationView, Locale, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
 
@@ -26,13 +27,18 @@ export interface TejaratTestApi {
   deleteConversation(id: string): Promise<void>;
   /** Chat surfaces (view, panel) that exist, and those whose page loaded and sent `ready`. */
   surfaces(): { open: number; ready: number };
+  /**
+   * Makes the panel and the error sentences speak `locale` with the extension's own l10n bundle, as VS Code would
+   * with that display language (which a running window cannot change); undefined: VS Code's display language again.
+   */
+  forceDisplayLanguage(locale: Locale | undefined): Promise<void>;
   /** The warnings the extension showed as notifications in this window, in order. */
   notices(): readonly string[];
 }
 
 
 export function createTestApi(parts: Parts): TejaratTestApi {
-  const { controller, tokens, clients, statusBar, views, context } = parts;
+  const { controller, tokens, clients, statusBar, views, context, display } = parts;
   return {
     setToken: async (token) => {
       if (token === undefined) await tokens.clear();
@@ -49,6 +55,12 @@ export function createTestApi(parts: Parts): TejaratTestApi {
     openConversation: (id) => controller.openConversation(id),
     deleteConversation: (id) => controller.deleteConversation(id),
     surfaces: () => views.surfaceCounts,
+    forceDisplayLanguage: async (locale) => {
+      if (locale === undefined) return display.reset();
+      const file = vscode.Uri.joinPath(context.extensionUri, 'l10n', `bundle.l10n.${locale}.json`);
+      const bundle = locale === 'en' ? {} : (JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Record<string, string>);
+      display.force(locale, bundle);
+    },
     notices: () => [...clients.notices],
   };
 }

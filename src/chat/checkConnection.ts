@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { readSettings } from '../config';
 import type { CheckReport } from '../core/types';
 import type { CoreClientProvider } from './clientProvider';
+import { errorSentence } from './errorText';
 
 export interface CheckResult {
   /** One line per fact: reachable, token, streaming, timings, network, certificates, time limits. */
@@ -88,7 +89,7 @@ export function summarize(report: CheckReport, { hasToken, vscodeProxy, language
   const lines = [
     report.reachable
       ? vscode.l10n.t('Core {0}: reachable.', report.baseUrl)
-      : vscode.l10n.t('Core {0}: not reachable ({1}).', report.baseUrl, report.error?.message ?? vscode.l10n.t('no answer')),
+      : vscode.l10n.t('Core {0}: not reachable ({1}).', report.baseUrl, report.error ? errorSentence(report.error, vscode.l10n.t) : vscode.l10n.t('no answer')),
     !hasToken
       ? vscode.l10n.t('Token: not set.')
       : report.tokenAccepted === true

@@ -4,10 +4,12 @@ import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
 import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
-import { questionLanguage, readSettings } from '../config';
+import { readSettings } from '../config';
+import { questionLanguage } from '../shared/direction';
 import type { TokenStore } from '../secrets';
 import type { CoreClientProvider } from './clientProvider';
 import { type Conversation, type ConversationStore, newId, titleFrom } from './conversationStore';
+import { errorSentence, type Translate } from './errorText';
 
 export interface AskInput {
   /** What is sent to the core and shown as the question. */
@@ -48,6 +50,8 @@ export class ChatController implements vscode.Disposable {
     private readonly tokens: TokenStore,
     private readonly log: vscode.LogOutputChannel,
     private readonly locale: () => Locale,
+    /** `vscode.l10n.t`, or the test API's forced display language: error sentences follow the panel's locale. */
+    private readonly translate: Translate = vscode.l10n.t,
   ) {
     this.disposables.push(
       this.messages,
@@ -156,6 +160,7 @@ export class ChatController implements vscode.Disposable {
     this.log.trace(`Question: ${turn.question}`);
 
     let error: CoreErrorInfo | undefined;
+    let unreadable = false;
     let firstChunkAt: number | undefined;
     try {
       const events: AsyncIterable<AskEvent> = result.client.ask(
@@ -190,7 +195,7 @@ export class ChatController implements vscode.Disposable {
       }
     } catch (thrown) {
       // The client promises not to throw for I/O; anything else is a bug worth a clear message, not a stuck turn.
-      error = { kind: 'protocol', message: vscode.l10n.t('The answer could not be read.'), partial: turn.answer !== '' };
+      unreadable = true;
       this.log.error(`Unexpected failure while reading the answer: ${thrown instanceof Error ? thrown.stack ?? thrown.message : String(thrown)}`);
     }
 
@@ -198,6 +203,12 @@ export class ChatController implements vscode.Disposable {
     if (signal.aborted) {
       this.log.info(`Answer stopped by the user (${timing}).`);
       this.endTurn(turn, 'stopped');
+      return;
+    }
+    if (unreadable) {
+      this.setOffline(false);
+      const message = this.translate('The answer could not be read.', {});
+      this.endTurn(turn, turn.answer !== '' ? 'cut-off' : 'error', { kind: 'protocol', message });
       return;
     }
     if (!error) {
@@ -214,8 +225,9 @@ export class ChatController implements vscode.Disposable {
     }
     this.setOffline(error.kind === 'network' || error.kind === 'timeout');
     this.log.warn(`Answer failed: ${error.kind}${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message} (${timing}).`);
-    this.endTurn(turn, error.partial ? 'cut-off' : 'error', { kind: error.kind, message: error.message });
-    if (error.kind === 'auth') this.askForToken(conversation, turn, error.message);
+    const message = errorSentence(error, this.translate);
+    this.endTurn(turn, error.partial ? 'cut-off' : 'error', { kind: error.kind, message });
+    if (error.kind === 'auth') this.askForToken(conversation, turn, message);
   }
 
   private endTurn(turn: Turn, status: Turn['status'], error?: TurnError): void {

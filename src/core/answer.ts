@@ -2,7 +2,7 @@
 // size limit, sources, and an `end` or an `error`. A resumed or retried stream feeds the same assembler, so a
 // repeated `start` is swallowed and the text length carries over.
 import { CoreError, coreError, errorMessage, formatBytes, oneLine, redact } from './errors.js';
-import { readStreamEvent, type CoreEvent } from './normalize.js';
+import { plainChunkContent, readStreamEvent, type CoreEvent } from './normalize.js';
 import type { SseMessage } from './sse.js';
 import type { AskEvent, CoreErrorInfo } from './types.js';
 
@@ -23,7 +23,10 @@ export class AnswerAssembler {
    * @throws CoreError (protocol) when the answer grows over the limit, MalformedDataError for bad JSON.
    */
   acceptMessage(message: SseMessage, out: AskEvent[]): boolean {
-    return this.accept(readStreamEvent(message.data, message.event), out);
+    const content = this.startSent ? plainChunkContent(message.data) : undefined;
+    if (content === undefined) return this.accept(readStreamEvent(message.data, message.event), out);
+    this.#append(content);
+    return false;
   }
 
   /** Gives out the text collected since the last flush; call it after every network read and before an error. */

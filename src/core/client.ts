@@ -390,22 +390,25 @@ class RagCoreClient implements CoreClient {
   /** One HTTP exchange with its own abort controller, linked to the caller's signal and to the phase timer. */
   #open(signal: AbortSignal | undefined): Exchange {
     const controller = new AbortController();
-    const relay = (): void => controller.abort();
-    if (signal?.aborted) controller.abort();
+    // A request still waiting for its connection (a proxy that never answers CONNECT) does not end when aborted:
+    // undici holds the abort until the connection exists. Stop and the time limits end the wait themselves.
+    let interrupt: (reason: Error) => void = () => undefined;
+    const interrupted = new Promise<never>((_resolve, reject) => {
+      interrupt = reject;
+    });
+    interrupted.catch(() => undefined);
+    const relay = (): void => {
+      controller.abort();
+      interrupt(coreError('cancelled', 'cancelled'));
+    };
+    if (signal?.aborted) relay();
     signal?.addEventListener('abort', relay, { once: true });
     const transport = this.#transport;
-    // A request still waiting for its connection (a proxy that never answers CONNECT) does not end when aborted:
-    // undici holds the abort until the connection exists. The limit ends the wait itself.
-    let expire: (reason: Error) => void = () => undefined;
-    const expired = new Promise<never>((_resolve, reject) => {
-      expire = reject;
-    });
-    expired.catch(() => undefined);
     const timer = new PhaseTimer(
       this.#timeouts,
       (phase) => {
         controller.abort();
-        expire(timeoutError(phase, this.#base.origin, timer.limitOf(phase)));
+        interrupt(timeoutError(phase, this.#base.origin, timer.limitOf(phase)));
       },
       transport.connectObservable,
     );
@@ -432,7 +435,7 @@ class RagCoreClient implements CoreClient {
               body: question.body,
               signal: controller.signal,
             }),
-            expired,
+            interrupted,
           ]);
           timer.headers();
           this.#log('info', `POST ${url.pathname} [${tracked.id}] → ${response.status} ${contentType(response)} in ${Math.round(performance.now() - t0)} ms`);
@@ -443,7 +446,7 @@ class RagCoreClient implements CoreClient {
       },
       readBody: async (response, maxBytes) => {
         try {
-          return await Promise.race([readText(response, maxBytes), expired]);
+          return await Promise.race([readText(response, maxBytes), interrupted]);
         } catch (caught) {
           return fail(caught);
         }
@@ -592,7 +595,7 @@ function isJson(response: HttpResponse): boolean {
 }
 
 /** The proxy undici's EnvHttpProxyAgent would use for `url`, honouring NO_PROXY as it does. */
-export function environmentProxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function environmentProxyFor(url: URL, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (!environmentProxy(env)) return undefined;
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
   const proxy = url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY ?? httpProxy) : httpProxy;

@@ -59,7 +59,7 @@ export function fromNetworkError(error: unknown, origin: string, connectMs: numb
   const code = errorCode(error);
   if (code === 'UND_ERR_CONNECT_TIMEOUT') return timeoutError('connect', origin, connectMs);
   const proxyStatus = proxyRefusal(error);
-  if (proxyStatus !== undefined) return coreError('network', 'network-proxy', { origin, detail: `the proxy answered ${proxyStatus}` });
+  if (proxyStatus !== undefined) return coreError('network', 'network-proxy', { origin, detail: `HTTP ${proxyStatus}` });
   const known = code ? NETWORK_CODES[code] : undefined;
   if (known && code) return coreError('network', known, { origin, detail: code });
   const detail = code && /^[A-Z0-9_]{2,60}$/.test(code) ? code : 'unknown';

@@ -34,10 +34,39 @@ export class MalformedDataError extends Error {
 type JsonObject = Record<string, unknown>;
 
 /**
+ * The inside of a JSON string literal, as a regular-expression source. A raw control character makes the JSON
+ * invalid, so it is not matched: such text is left to JSON.parse, which reports it.
+ */
+const JSON_STRING_BODY = String.raw`(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*`;
+/** A chunk in the exact shape the core writes, whose content needs no unescaping. */
+// eslint-disable-next-line no-control-regex -- as JSON_STRING_BODY
+const PLAIN_CHUNK = /^\{"type":"chunk","content":"[^"\\\u0000-\u001f]*"\}$/;
+const ESCAPED_CHUNK = new RegExp(`^\\{"type":"chunk","content":"${JSON_STRING_BODY}"\\}$`);
+const PLAIN_CHUNK_PREFIX_LENGTH = '{"type":"chunk","content":"'.length;
+
+/**
+ * The content of one event's data when it is a chunk in the exact shape the core writes,
+ * `{"type":"chunk","content":"…"}`; otherwise undefined, and the caller takes the general path (readStreamEvent),
+ * which gives the same result. This reads the data eventsource-parser hands out, not the stream: nearly every
+ * event of an answer is such a chunk, and JSON.parse and an object per chunk would cost the client about twice
+ * the parser's own time (measured on the benchmark's recording).
+ */
+export function plainChunkContent(data: string): string | undefined {
+  // One compiled regular expression checks the whole shape; measured, it is cheaper than startsWith plus a
+  // scan of the content on the sliced strings the SSE parser hands out.
+  if (PLAIN_CHUNK.test(data)) return data.slice(PLAIN_CHUNK_PREFIX_LENGTH, -2);
+  // Text with a newline or a quote: only the string literal goes through JSON.parse, not a whole object.
+  return ESCAPED_CHUNK.test(data) ? (JSON.parse(data.slice(PLAIN_CHUNK_PREFIX_LENGTH - 1, -1)) as string) : undefined;
+}
+
+/**
  * Reads one SSE event. The type comes from the JSON `type`, else from the SSE `event:` field.
  * @throws MalformedDataError when `data` is not a JSON object.
  */
 export function readStreamEvent(data: string, eventField: string | undefined): CoreEvent | undefined {
+  const content = plainChunkContent(data);
+  if (content !== undefined) return { type: 'chunk', content };
+
   const json = parseObject(data);
   const type = typeof json.type === 'string' ? json.type : eventField;
   switch (type) {

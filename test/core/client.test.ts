@@ -482,6 +482,29 @@ describe('RAG Core client', function () {
       }
     });
 
+    it('reads the local core\u2019s non-answers on both endpoints as the core\u2019s words, an empty answer, or a sign-in page', async function () {
+      const words = {
+        error: 'quota exceeded for this team',
+        detail: 'سرویس پاسخ‌گویی موقتاً در دسترس نیست؛ چند دقیقهٔ دیگر دوباره تلاش کنید.',
+        message: 'Endpoint request timed out',
+        errors: 'Rate limit reached for requests',
+      };
+      for (const streaming of ['auto', 'never'] as const) {
+        for (const [kind, said] of Object.entries(words)) {
+          const answer = await askOnce(server, `non-answer=${kind}`, QUESTION, { streaming });
+          assert.equal(answer.error?.code, 'core-error', `${kind} (${streaming})`);
+          assert.equal(answer.error?.coreSays, said, `${kind} (${streaming})`);
+          assert.equal(answer.error?.message, `The core reported an error: "${said}"`);
+          assert.equal(answer.end, undefined);
+        }
+        const empty = await askOnce(server, 'empty-answer', QUESTION, { streaming });
+        assert.equal(empty.error?.code, 'empty-answer', streaming);
+        const portal = await askOnce(server, 'sign-in-page', QUESTION, { streaming });
+        assert.equal(portal.error?.code, 'sign-in-page', streaming);
+        assert.doesNotMatch(portal.error?.message ?? '', /Tejarat Secure Access|password|[<>]/i);
+      }
+    });
+
     it('takes the token out of the core\u2019s words', async function () {
       const fake = await coreAnswering({ type: 'application/json', body: '{"error":"token secret-token-0123456789 is over quota"}' });
       const answer = await ask(fake.url);

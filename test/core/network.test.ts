@@ -142,6 +142,28 @@ describe('RAG Core client on the network', function () {
       assert.deepEqual(proxy.tunnels, [new URL(core.url).host]);
     });
 
+    it('says the proxy refused when it answers the tunnel request with an error status, and does not retry', async function () {
+      const connects: string[] = [];
+      const refusing = createServer();
+      refusing.on('connect', (request: IncomingMessage, socket: Socket) => {
+        connects.push(request.url ?? '');
+        socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n\r\n');
+      });
+      refusing.listen(0, '127.0.0.1');
+      await once(refusing, 'listening');
+      try {
+        const client = createCoreClient({ baseUrl: core.url, getToken: () => 't', proxyUrl: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}` });
+        const answer = await collect(client.ask({ query: QUESTION }));
+        await client.close();
+        assert.equal(answer.error?.code, 'network-proxy');
+        assert.equal(answer.error?.message, `Could not reach the core at ${core.url} through the proxy: HTTP 407.`);
+        assert.equal(connects.length, 1);
+      } finally {
+        refusing.closeAllConnections();
+        refusing.close();
+      }
+    });
+
     it('honours HTTP_PROXY and NO_PROXY from the environment', async function () {
       const proxy = await startProxy();
       const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
@@ -237,6 +259,24 @@ describe('RAG Core client on the network', function () {
         const answer = await collect(client.ask({ query: QUESTION }));
         await client.close();
         assert.equal(answer.error?.code, 'timeout-connect', JSON.stringify(answer.error));
+      } finally {
+        silent.close();
+      }
+    });
+  });
+
+  describe('stop', function () {
+    it('ends a question at once while a proxy has not opened its tunnel yet', async function () {
+      const silent = await startSilentPort();
+      try {
+        const client = createCoreClient({ baseUrl: core.url, getToken: () => 't', proxyUrl: `http://127.0.0.1:${silent.port}` });
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), 200);
+        const started = Date.now();
+        const answer = await collect(client.ask({ query: QUESTION }, { signal: controller.signal }));
+        await client.close();
+        assert.equal(answer.error?.code, 'cancelled');
+        assert.ok(Date.now() - started < 3_000, `ended ${Date.now() - started} ms after the start (stop at 200 ms, connect limit 10 s)`);
       } finally {
         silent.close();
       }

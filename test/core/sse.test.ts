@@ -121,6 +121,32 @@ describe('SSE reader (property-based)', function () {
 });
 
 describe('stream event normalization', function () {
+  it('reads a chunk the same through its shortcut as through JSON.parse, for any content', function () {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (content) => {
+        assert.deepEqual(readStreamEvent(JSON.stringify({ type: 'chunk', content }), undefined), { type: 'chunk', content });
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never accepts what JSON.parse would reject as a chunk', function () {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (inner) => {
+        const data = `{"type":"chunk","content":"${inner}"}`;
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(data);
+        } catch {
+          assert.throws(() => readStreamEvent(data, undefined), /malformed/);
+          return;
+        }
+        assert.deepEqual(readStreamEvent(data, undefined), parsed);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('takes the type from the JSON, else from the SSE event field; ignores unknown types and extra fields', function () {
     assert.deepEqual(readStreamEvent('{"content":"hi"}', 'chunk'), { type: 'chunk', content: 'hi' });
     assert.deepEqual(readStreamEvent('{"type":"chunk","content":"hi","index":3}', 'message'), { type: 'chunk', content: 'hi' });

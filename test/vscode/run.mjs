@@ -10,7 +10,7 @@
 //  3. runs the Playwright end-to-end specs (test/e2e) against code-server with the packaged .vsix installed.
 // Prints `N passed, N failed` last and exits non-zero on any failure or when nothing ran.
 //   node test/vscode/run.mjs [--suite-only | --e2e-only] [--grep REGEX]
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,8 @@ const SUITE_ENTRY = join(ROOT, 'dist-test', 'suite', 'index.js');
 const SUITE_BUILD = join(ROOT, 'test', 'vscode', 'build-suite.mjs');
 const VSIX = join(ROOT, 'tejarat-chat.vsix');
 const SUITE_TIMEOUT_MS = 10 * 60_000;
+/** The suites that also run in a Persian window (test/vscode/suite/persian.test.ts). */
+const PERSIAN_SUITES = 'Persian panel';
 
 let passed = 0;
 let failed = 0;
@@ -41,8 +43,27 @@ async function step(title, command, args) {
   return code === 0;
 }
 
-/** The integration suite inside code-server's extension host; adds its counts to passed/failed. */
-async function runSuite() {
+/**
+ * A user-data-dir in which code-server starts in Persian (`--locale fa`): VS Code takes a display language only
+ * from an installed language pack, so this one is a stub without translations. The workbench stays English, and
+ * VS Code reports `fa` as the display language and loads the extensions' Persian l10n bundles, as for a user.
+ */
+function persianUserData(scratch) {
+  const userDataDir = join(scratch, 'user-data-fa');
+  mkdirSync(userDataDir, { recursive: true });
+  const translations = join(scratch, 'vscode.fa.i18n.json');
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const extensions = [{ extensionIdentifier: { id: 'tejarat-test.stub-language-pack-fa' }, version: '0.0.0' }];
+  const pack = { fa: { hash: 'tejarat-test', extensions, translations: { vscode: translations }, label: 'فارسی' } };
+  writeFileSync(join(userDataDir, 'languagepacks.json'), JSON.stringify(pack));
+  return userDataDir;
+}
+
+/**
+ * The integration suite inside code-server's extension host; adds its counts to passed/failed. With `locale: 'fa'`
+ * the window's display language is Persian and only the suites matching `grep` run.
+ */
+async function runSuite({ locale, grep = flags.grep } = {}) {
   if (!existsSync(SUITE_ENTRY)) {
     fail(`integration suite not built: ${SUITE_ENTRY} is missing`);
     return;
@@ -52,8 +73,14 @@ async function runSuite() {
   const resultsFile = join(scratch, 'results.json');
   const log = [];
   const systemCa = await privateSystemCa(scratch);
-  const env = { TEJARAT_SUITE_RESULTS: resultsFile, ...systemCa.env, ...(flags.grep ? { TEJARAT_SUITE_GREP: flags.grep } : {}) };
-  const server = await startCodeServer({ env, wrapper: systemCa.wrapper, log: (line) => log.push(`[code-server] ${line}`) });
+  const env = {
+    TEJARAT_SUITE_RESULTS: resultsFile,
+    ...systemCa.env,
+    ...(grep ? { TEJARAT_SUITE_GREP: grep } : {}),
+    ...(locale ? { TEJARAT_SUITE_LOCALE: locale } : {}),
+  };
+  const persian = locale === 'fa' ? { userDataDir: persianUserData(scratch), args: ['--locale', 'fa'] } : {};
+  const server = await startCodeServer({ env, ...persian, wrapper: systemCa.wrapper, log: (line) => log.push(`[code-server] ${line}`) });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -73,7 +100,7 @@ async function runSuite() {
       ['extensionTestsPath', remote(SUITE_ENTRY)],
     ];
     const url = `${server.workbenchUrl}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    console.log(`\n--- integration suite in code-server's extension host (${server.url})`);
+    console.log(`\n--- integration suite in code-server's extension host (${server.url}${locale ? `, display language ${locale}` : ''})`);
     const started = Date.now();
     await page.goto(url);
     while (exitCode === undefined && Date.now() - started < SUITE_TIMEOUT_MS) {
@@ -127,7 +154,11 @@ try {
     (await step('development build', npm, ['run', 'build'])) &&
     (flags['e2e-only'] || !existsSync(SUITE_BUILD) || (await step('build the integration suite', 'node', [SUITE_BUILD])));
   if (built) {
-    if (!flags['e2e-only']) await runSuite();
+    if (!flags['e2e-only']) {
+      await runSuite();
+      // The Persian suites once more in a window whose display language is Persian: VS Code's own l10n path.
+      if (!flags.grep || new RegExp(flags.grep).test(PERSIAN_SUITES)) await runSuite({ locale: 'fa', grep: PERSIAN_SUITES });
+    }
     if (!flags['suite-only']) await runEndToEnd();
   }
 } catch (error) {

@@ -53,9 +53,10 @@ describe('controls (Chromium)', function () {
 
   it('marks a cut-off answer, keeps its partial text, and offers Retry', async function () {
     await view.send({ type: 'turnStarted', turn: turn('t1', 'q') }, { type: 'append', turnId: 't1', text: '# Title\n\nHalf of the' },
-      { type: 'turnEnded', turnId: 't1', status: 'cut-off', error: { kind: 'network', message: 'Connection reset.' } });
+      { type: 'turnEnded', turnId: 't1', status: 'cut-off', error: { kind: 'network', message: 'The answer was cut off. The core closed the connection before the answer was complete.' } });
     assert.equal(await answerText('t1'), 'Title\n\nHalf of the');
-    assert.match(await view.page.locator('.turn-status').innerText(), /connection was lost/i);
+    // The host's sentence says why (and quotes the core's words when it said any); without one, the panel's own.
+    assert.equal(await view.page.locator('.turn-status-text').innerText(), 'The answer was cut off. The core closed the connection before the answer was complete.');
     assert.equal(await view.page.getByRole('button', { name: 'Retry' }).count(), 1);
     assert.equal(await view.page.locator('[role=status]').innerText(), 'Answer cut off.');
   });

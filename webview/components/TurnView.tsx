@@ -87,7 +87,7 @@ function WaitingLine({ t, since }: { t: Translate; since: number }) {
 
 function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translate; canRetry: boolean; retry(): void }) {
   const message = turn.status === 'stopped' ? t('stopped')
-    : turn.status === 'cut-off' ? t('cutOff')
+    : turn.status === 'cut-off' ? (turn.error?.message ?? t('cutOff'))
     : turn.status === 'error' ? (turn.error?.message ?? t('failed'))
     : undefined;
   if (!message) return null;

@@ -1,11 +1,11 @@
 // The extension's pure decisions, checked inside VS Code (they read vscode.l10n and settings types):
-// which core URLs are allowed, when the proxy is used, the answer language, code-only inserts, the status bar.
+// which core URLs are allowed, when the proxy is used, code-only inserts, the status bar.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { summarize } from '../../../src/chat/checkConnection';
 import { codeOnly } from '../../../src/chat/insert';
 import type { CheckReport } from '../../../src/core/types';
-import { checkCoreUrl, isMostlyPersian, proxyFor, questionLanguage, readSettings, type TejaratSettings } from '../../../src/config';
+import { checkCoreUrl, proxyFor, readSettings, type TejaratSettings } from '../../../src/config';
 import { statusKind } from '../../../src/statusBar';
 import type { TejaratTestApi } from '../../../src/extension';
 import type { RunningCoreServer } from '../../core-server/server';
@@ -42,16 +42,6 @@ suite('Decisions', () => {
     } finally {
       await setSetting('http.proxy', undefined);
     }
-  });
-
-  test('language auto: Persian by the question\'s letters, else the display language', () => {
-    assert.equal(isMostlyPersian('چطور توکن را تنظیم کنم؟'), true);
-    assert.equal(isMostlyPersian('React یک کتابخانه‌ی جاوااسکریپت است؟'), true);
-    assert.equal(isMostlyPersian('How do I use the تجارت chat?'), false);
-    assert.equal(questionLanguage('سلام', 'auto', 'en'), 'fa');
-    assert.equal(questionLanguage('hello', 'auto', 'de-CH'), 'de');
-    assert.equal(questionLanguage('hello', 'auto', 'fa'), 'fa');
-    assert.equal(questionLanguage('سلام', 'en', 'fa'), 'en');
   });
 
   test('code-only insert: exactly one fenced block becomes its code; anything else stays whole', () => {
