@@ -1,10 +1,11 @@
-// Activation wires the parts together and does nothing slow: no network, no file reads. The RAG Core client (most
-// of the code, dist/core.js) is loaded and created on the first question. Every disposable goes to
-// context.subscriptions.
+// Activation wires the parts together and does nothing slow: no network, no file reads (the history is read just
+// after it). The RAG Core client (most of the code, dist/core.js) is loaded and created on the first question.
+// Every disposable goes to context.subscriptions.
 import * as vscode from 'vscode';
 import { CoreClientProvider } from './chat/clientProvider';
 import { ChatController } from './chat/controller';
-import { ConversationStore } from './chat/conversationStore';
+import type { ConversationStore } from './chat/conversationStore';
+import { createConversationStore } from './chat/storage/setup';
 import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
 import { registerCommands } from './commands';
@@ -15,7 +16,7 @@ import type { Parts } from './parts';
 import { adoptDevToken, TokenStore } from './secrets';
 import { StatusBar } from './statusBar';
 import { createTestApi, type TejaratTestApi } from './testApi';
-import { ChatViews, VIEW_ID } from './views/chatViewProvider';
+import { ChatViews, PANEL_TYPE, VIEW_ID } from './views/chatViewProvider';
 
 export type { TejaratTestApi } from './testApi';
 
@@ -24,7 +25,7 @@ export interface TejaratExports {
   testing?: TejaratTestApi;
 }
 
-let running: { controller: ChatController; clients: CoreClientProvider } | undefined;
+let running: { controller: ChatController; clients: CoreClientProvider; store: ConversationStore } | undefined;
 
 export function activate(context: vscode.ExtensionContext): TejaratExports {
   const keep = <T extends vscode.Disposable>(disposable: T): T => {
@@ -33,7 +34,9 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
   };
   const log = keep(vscode.window.createOutputChannel('Tejarat Chat', { log: true }));
   const tokens = keep(new TokenStore(context.secrets, log));
-  const statusBar = keep(new StatusBar());
+  // Activation at startup (to show this item) reads only the memento here; the history files are read after.
+  const store = createConversationStore(context, log);
+  const statusBar = keep(new StatusBar(store.hasHistory()));
   const clients = keep(
     new CoreClientProvider(tokens, log, (streaming) => {
       log.info(`Streaming status: ${streaming}.`);
@@ -42,9 +45,9 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
   );
   const display = new DisplayLanguage();
   const locale = (): Locale => display.locale();
-  const store = new ConversationStore(context.workspaceState);
   const controller = keep(new ChatController(store, clients, tokens, log, locale, display.translate));
-  running = { controller, clients };
+  running = { controller, clients, store };
+  setImmediate(() => void store.ready());
 
   const inserter = keep(new Inserter());
   const insert: Parts['insert'] = async (text, target) => {
@@ -65,6 +68,8 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
     ),
   );
   keep(vscode.window.registerWebviewViewProvider(VIEW_ID, views));
+  // The chat tab of the last session comes back after a reload, with the open conversation.
+  keep(vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, { deserializeWebviewPanel: async (panel) => views.restorePanel(panel) }));
 
   const parts: Parts = { context, log, tokens, statusBar, clients, store, controller, views, insert, handleIntent, display };
   for (const command of registerCommands(parts)) keep(command);
@@ -72,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
   keep(tokens.onDidChange((hasToken) => statusBar.update({ hasToken })));
   keep(
     controller.onActivity((activity) => {
+      statusBar.reveal();
       statusBar.update(activity);
       void vscode.commands.executeCommand('setContext', 'tejarat.busy', activity.busy);
     }),
@@ -98,5 +104,6 @@ export async function deactivate(): Promise<void> {
   if (!current) return;
   // Abort first: deactivation must not wait for a slow core.
   current.controller.dispose();
-  await current.clients.close().catch(() => undefined);
+  // An answer in progress is written as it stands: it comes back cut off, with Retry.
+  await Promise.all([current.store.flush().catch(() => undefined), current.clients.close().catch(() => undefined)]);
 }

@@ -24,16 +24,33 @@ export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('tejarat.status', vscode.StatusBarAlignment.Right, 100);
   private inputs: StatusInputs = { hasToken: undefined, busy: false, offline: false, streaming: 'unknown' };
   private shown: StatusKind | undefined;
+  private visible = false;
 
-  constructor() {
+  /**
+   * The extension activates when VS Code has started, in every window: the item shows there only when the window
+   * has a history of conversations, and elsewhere once the chat is used.
+   */
+  constructor(visible = true) {
     this.item.name = vscode.l10n.t('Tejarat Chat');
     this.item.command = 'tejarat.checkConnection';
     this.render();
+    if (visible) this.reveal();
+  }
+
+  reveal(): void {
+    if (this.visible) return;
+    this.visible = true;
     this.item.show();
+  }
+
+  get isVisible(): boolean {
+    return this.visible;
   }
 
   update(change: Partial<StatusInputs>): void {
     this.inputs = { ...this.inputs, ...change };
+    // A question, a connection check or a change of the core's settings is use of the chat; the token read at startup is not.
+    if (change.busy !== undefined || change.offline !== undefined || change.streaming !== undefined) this.reveal();
     this.render();
   }
 

@@ -3,7 +3,7 @@
 // click inside the webview); test/vscode/README.md lists what each call is for.
 import * as vscode from 'vscode';
 import type { Conversation } from './chat/conversationStore';
-import { ConversationStore } from './chat/conversationStore';
+import { createConversationStore } from './chat/storage/setup';
 import type { ChatState, ConversationView, Locale, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
@@ -21,8 +21,12 @@ export interface TejaratTestApi {
   statusBar(): { kind: StatusKind; text: string };
   /** Handles a message as if the chat webview had sent it; resolves when its effect is done. */
   receive(message: WebviewMessage): Promise<unknown>;
-  /** The conversations as a fresh store reads them from workspaceState, as after a window reload. */
-  storedConversations(): readonly Conversation[];
+  /** The conversations as a fresh store reads them from disk, as after a window reload; newest first. */
+  storedConversations(): Promise<readonly Conversation[]>;
+  /** The folder of conversation files. */
+  storageFolder(): string;
+  /** Whether the status bar item is shown. */
+  statusBarVisible(): boolean;
   openConversation(id: string): Promise<boolean>;
   deleteConversation(id: string): Promise<void>;
   /** Chat surfaces (view, panel) that exist, and those whose page loaded and sent `ready`. */
@@ -51,7 +55,15 @@ export function createTestApi(parts: Parts): TejaratTestApi {
     busy: () => controller.busy,
     statusBar: () => ({ kind: statusBar.kind, text: statusBar.text }),
     receive: (message) => (message.type === 'ready' ? Promise.resolve() : parts.handleIntent(message)),
-    storedConversations: () => new ConversationStore(context.workspaceState).list(),
+    storedConversations: async () => {
+      await parts.store.flush();
+      const fresh = createConversationStore(context, parts.log);
+      await fresh.ready();
+      const read = await Promise.all(fresh.list().map((summary) => fresh.read(summary.id)));
+      return read.filter((conversation): conversation is Conversation => conversation !== undefined);
+    },
+    storageFolder: () => parts.store.path,
+    statusBarVisible: () => statusBar.isVisible,
     openConversation: (id) => controller.openConversation(id),
     deleteConversation: (id) => controller.deleteConversation(id),
     surfaces: () => views.surfaceCounts,

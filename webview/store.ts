@@ -19,6 +19,8 @@ export interface TurnModel {
   readonly metadata?: MetadataView;
   readonly mode?: AnswerMode;
   readonly error?: TurnError;
+  /** The stored answer was longer than the history keeps: it ends early. */
+  readonly truncatedForStorage?: boolean;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   /**

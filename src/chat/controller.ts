@@ -71,8 +71,14 @@ export class ChatController implements vscode.Disposable {
     return { busy: this.busy, offline: this.offline };
   }
 
+  /** Resolves once the stored history is read; the state before that is an empty conversation. */
+  ready(): Promise<void> {
+    return this.store.ready();
+  }
+
   /** The whole state, sent when a view opens or reloads and when the conversation changes. */
   async state(): Promise<ChatState> {
+    await this.store.ready();
     const hasToken = (await this.tokens.get()) !== undefined;
     return this.snapshot(hasToken);
   }
@@ -106,6 +112,7 @@ export class ChatController implements vscode.Disposable {
   async ask(input: AskInput): Promise<Turn | undefined> {
     const query = input.query.trim();
     if (query === '' || this.disposed) return undefined;
+    await this.store.ready();
     await this.stop();
 
     if ((await this.tokens.get()) === undefined) {
@@ -127,6 +134,7 @@ export class ChatController implements vscode.Disposable {
     conversation.updatedAt = Date.now();
     if (conversation.title === '') conversation.title = titleFrom(input.userText ?? query);
     this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
+    this.store.saveSoon(conversation);
 
     const abort = new AbortController();
     let finish: () => void = () => undefined;
@@ -139,7 +147,7 @@ export class ChatController implements vscode.Disposable {
       this.running = undefined;
       finish();
       this.activity.fire(this.activityState);
-      await this.store.save().then(undefined, (error: unknown) => this.log.error(`Saving the conversation failed: ${String(error)}`));
+      await this.store.save(conversation).then(undefined, (error: unknown) => this.log.error(`Saving the conversation failed: ${String(error)}`));
     }
     return { ...turn };
   }
@@ -179,6 +187,7 @@ export class ChatController implements vscode.Disposable {
             turn.answer += event.content;
             turn.status = 'streaming';
             this.messages.fire({ type: 'append', turnId: turn.id, text: event.content });
+            this.store.saveSoon(conversation);
             break;
           case 'sources':
             turn.sources = event.sources.map(toSourceView);
@@ -201,6 +210,11 @@ export class ChatController implements vscode.Disposable {
 
     const timing = `${Date.now() - started} ms${firstChunkAt ? `, first text after ${firstChunkAt - started} ms` : ''}`;
     if (signal.aborted) {
+      // Aborted by the window closing, not by the user: it comes back cut off, with Retry.
+      if (this.disposed && turn.answer !== '') {
+        this.endTurn(turn, 'cut-off');
+        return;
+      }
       this.log.info(`Answer stopped by the user (${timing}).`);
       this.endTurn(turn, 'stopped');
       return;
@@ -268,6 +282,7 @@ export class ChatController implements vscode.Disposable {
    * again as a new turn, so the conversation's order stays true.
    */
   async retry(turnId: string): Promise<Turn | undefined> {
+    await this.store.ready();
     const conversation = this.store.current();
     const index = conversation.turns.findIndex((turn) => turn.id === turnId);
     const turn = conversation.turns[index];
@@ -290,22 +305,24 @@ export class ChatController implements vscode.Disposable {
   }
 
   async newConversation(): Promise<void> {
+    await this.store.ready();
     await this.stop();
     this.store.create();
     await this.publishState();
   }
 
   async openConversation(id: string): Promise<boolean> {
+    await this.store.ready();
     if (this.store.current().id === id) return true;
     await this.stop();
-    if (!this.store.open(id)) return false;
+    if (!(await this.store.open(id))) return false;
     await this.publishState();
     return true;
   }
 
   async deleteConversation(id: string): Promise<void> {
     if (this.store.current().id === id) await this.stop();
-    this.store.delete(id);
+    await this.store.delete(id);
     await this.publishState();
   }
 

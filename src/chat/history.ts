@@ -8,15 +8,15 @@ interface ConversationItem extends vscode.QuickPickItem {
 }
 
 export async function showHistory(store: ConversationStore, controller: ChatController): Promise<string | undefined> {
+  await store.ready();
   const remove: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete conversation') };
   const items = (): ConversationItem[] =>
     store
       .list()
-      .filter((conversation) => conversation.turns.length > 0)
-      .map((conversation) => ({
+            .map((conversation) => ({
         id: conversation.id,
         label: conversation.title || vscode.l10n.t('(untitled)'),
-        description: vscode.l10n.t('{0} questions', conversation.turns.length),
+        description: vscode.l10n.t('{0} questions', conversation.turns),
         detail: new Date(conversation.updatedAt).toLocaleString(vscode.env.language),
         buttons: [remove],
       }));
@@ -38,10 +38,12 @@ export async function showHistory(store: ConversationStore, controller: ChatCont
         pick.items = items();
       }),
       pick.onDidAccept(async () => {
-        const chosen = pick.selectedItems[0];
-        if (chosen) await controller.openConversation(chosen.id);
+        // Enter before the list has a selection (typed fast, or while the items are still arriving) does nothing.
+        const chosen = pick.selectedItems[0] ?? pick.activeItems[0];
+        if (!chosen) return;
+        await controller.openConversation(chosen.id);
         // Resolved before hiding: onDidHide resolves with undefined.
-        resolve(chosen?.id);
+        resolve(chosen.id);
         pick.hide();
       }),
       pick.onDidHide(() => {

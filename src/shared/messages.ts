@@ -64,6 +64,8 @@ export interface Turn {
   metadata?: MetadataView;
   mode?: AnswerMode;
   error?: TurnError;
+  /** The answer was longer than the history keeps: it ends early, and the panel says so. */
+  truncatedForStorage?: boolean;
 }
 
 export interface ConversationView {
@@ -239,6 +241,7 @@ export function readTurn(value: unknown, fallbackStatus: TurnStatus): Turn | und
     metadata: readMetadata(turn.metadata),
     mode: readMode(turn.mode),
     error: readError(turn.error),
+    truncatedForStorage: turn.truncatedForStorage === true ? true : undefined,
   });
 }
 

@@ -62,6 +62,23 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: this.resourceRoots() },
     );
+    this.adoptPanel(panel);
+  }
+
+  /**
+   * The chat tab VS Code kept from the last session (its webview panel serializer): it shows the open conversation,
+   * which the store remembers across reloads.
+   */
+  restorePanel(panel: vscode.WebviewPanel): void {
+    if (this.panel) {
+      // One chat tab at a time; a second would show the same conversation twice.
+      panel.dispose();
+      return;
+    }
+    this.adoptPanel(panel);
+  }
+
+  private adoptPanel(panel: vscode.WebviewPanel): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'activity-icon.svg');
     this.panel = panel;
     const surface: Surface = { kind: 'panel', webview: panel.webview, ready: false, visible: () => panel.visible };
@@ -117,6 +134,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   }
 
   private async sendState(surface: Surface): Promise<void> {
+    await this.controller.ready();
     const hasToken = await this.hasToken();
     // Everything queued so far predates the snapshot: deliver it to the others first, then snapshot and post in
     // the same synchronous step so this surface neither misses nor doubles any appended text.

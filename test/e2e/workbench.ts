@@ -82,7 +82,7 @@ export async function openSession(options: SessionOptions = {}): Promise<Session
 
 /**
  * Waits until the workbench is up and shows the extension's activity-bar entry. That entry comes from the manifest:
- * the extension itself activates only when one of its commands or views is used.
+ * the extension itself activates after startup, or earlier when one of its commands, views or its chat tab is used.
  */
 export async function waitForWorkbench(page: Page): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

@@ -127,6 +127,9 @@ export class TurnView extends Component<Props> {
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
           {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
           {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} />}
+          {turn.truncatedForStorage && (
+            <p class="turn-status status-truncated" role="note"><Icon name="info" /><span class="turn-status-text">{t('shortenedForStorage')}</span></p>
+          )}
           <StatusLine turn={turn} t={t} canRetry={canRetry} retry={() => actions.retry(turn.id)} />
           {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} />}
           {!active && <Details turn={turn} t={t} />}

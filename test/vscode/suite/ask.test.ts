@@ -54,7 +54,7 @@ suite('Ask Tejarat', () => {
     assert.equal(first.conversation_id, undefined, 'a new conversation starts without an id');
     await ask('And how do I insert an answer?');
     const followUp = core.lastRequest?.body as { conversation_id?: string };
-    const stored = api.storedConversations().find((conversation) => conversation.turns.length === 2);
+    const stored = (await api.storedConversations()).find((conversation) => conversation.turns.length === 2);
     assert.ok(stored?.coreConversationId, 'the id from start is stored');
     assert.equal(followUp.conversation_id, stored.coreConversationId);
   });
