@@ -179,7 +179,8 @@ async function waitUntilReady(url, child, timeoutMs) {
  * the given user settings, and `folder` open. Resolves once /healthz answers.
  * @param {{ folder?: string, settings?: Record<string, unknown>, vsix?: string[], userDataDir?: string,
  *   extensionsDir?: string, env?: Record<string, string>, args?: string[], log?: (line: string) => void,
- *   port?: number, readyTimeoutMs?: number }} options
+ *   port?: number, readyTimeoutMs?: number, wrapper?: string[] }} options
+ * `wrapper`: a command that runs code-server (given as its remaining arguments) and must exec it, e.g. `unshare …`.
  */
 export async function startCodeServer(options = {}) {
   if (!isInstalled()) installCodeServer();
@@ -231,7 +232,8 @@ export async function startCodeServer(options = {}) {
     folder,
   ];
   // Its own process group, so stopping it also stops the extension host and every helper it started.
-  const child = spawn(process.execPath, args, {
+  const [command, ...prefix] = options.wrapper?.length ? [...options.wrapper, process.execPath] : [process.execPath];
+  const child = spawn(command, [...prefix, ...args], {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,6 +36,8 @@ export interface TejaratTestApi {
    * with that display language (which a running window cannot change); undefined: VS Code's display language again.
    */
   forceDisplayLanguage(locale: Locale | undefined): Promise<void>;
+  /** The warnings the extension showed as notifications in this window, in order. */
+  notices(): readonly string[];
 }
 
 
@@ -71,5 +73,6 @@ export function createTestApi(parts: Parts): TejaratTestApi {
       const bundle = locale === 'en' ? {} : (JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(file))) as Record<string, string>);
       display.force(locale, bundle);
     },
+    notices: () => [...clients.notices],
   };
 }

@@ -23,6 +23,11 @@ export interface TurnModel {
   readonly truncatedForStorage?: boolean;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
+  /**
+   * When the panel learned of the question (Date.now()), for the time it has waited. The panel's own clock: the
+   * host may run on another machine. A panel that reloads mid-answer counts from its reload.
+   */
+  readonly startedAt: number;
   readonly markdown: IncrementalMarkdown;
 }
 
@@ -54,10 +59,10 @@ export function isActive(turn: TurnModel): boolean {
 }
 
 /** A turn from a checked message (see readHostMessage): every field is already of its type. */
-function toTurnModel(turn: Turn): TurnModel {
+function toTurnModel(turn: Turn, startedAt = Date.now()): TurnModel {
   const markdown = new IncrementalMarkdown(turn.answer);
   if (!activeStatuses.has(turn.status)) markdown.finish();
-  return { ...turn, markdown };
+  return { ...turn, markdown, startedAt };
 }
 
 type Listener = (model: ChatModel) => void;
@@ -223,12 +228,14 @@ export class ChatStore {
   }
 
   private applyState(state: ReceivedState): void {
+    // A turn still waiting keeps counting from when this panel first saw it.
+    const known = new Map(this.current.turns.map((turn) => [turn.id, turn.startedAt]));
     this.update({
       ready: true,
       locale: state.locale ?? this.current.locale,
       hasToken: state.hasToken,
       conversationId: state.conversation.id,
-      turns: state.conversation.turns.map(toTurnModel),
+      turns: state.conversation.turns.map((turn) => toTurnModel(turn, known.get(turn.id))),
     });
   }
 

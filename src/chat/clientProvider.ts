@@ -1,8 +1,13 @@
 // Creates the RAG Core client on first use (never at activation) and again whenever a setting it depends on
-// changed, so edits to `tejarat.*` or `http.proxy` apply to the next question without a reload.
+// changed, so edits to `tejarat.*` apply to the next question without a reload.
+//
+// By default questions travel through the extension host's global fetch, which VS Code extends with its proxy
+// resolution (`http.proxy`, PAC, the system proxy, proxy sign-in) and the system's certificates: what works for VS
+// Code works for Tejarat, and a change to `http.proxy` applies at once because VS Code reads it per request.
+// `tejarat.proxy` and `tejarat.caFile` are explicit overrides: the client's own undici agent then connects.
 import { readFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { CoreClient, LogLevel, StreamingStatus } from '../core/types';
+import type { CoreClient, CoreTransport, LogLevel, StreamingStatus } from '../core/types';
 import { checkCoreUrl, proxyFor, readSettings } from '../config';
 import type { TokenStore } from '../secrets';
 
@@ -13,6 +18,8 @@ export class CoreClientProvider implements vscode.Disposable {
   private building: Promise<ClientResult> | undefined;
   /** Extra request headers; only the test API sets them (to pick a scenario of the local core). */
   private extraHeaders: Record<string, string> = {};
+  /** Warnings shown as notifications in this window; each at most once per session. */
+  private readonly shownNotices: string[] = [];
 
   constructor(
     private readonly tokens: TokenStore,
@@ -53,6 +60,10 @@ export class CoreClientProvider implements vscode.Disposable {
     const previous = this.current;
     const baseUrl = settings.coreUrl.replace(/\/+$/, '');
     const proxyUrl = proxyFor(settings, url.hostname);
+    const own = settings.proxy !== '' || ca !== undefined;
+    // The global fetch is VS Code's own only as long as nobody gives it a dispatcher; the client never does.
+    const transport: CoreTransport = own ? { kind: 'undici' } : { kind: 'fetch', fetch: globalThis.fetch };
+    if (!settings.proxyStrictSSL) this.warnStrictSslOff();
     // Loaded on first use: undici and the client are most of the bundle and would double activation time.
     const { createCoreClient } = await import('../core/index.js');
     const client = createCoreClient({
@@ -62,20 +73,51 @@ export class CoreClientProvider implements vscode.Disposable {
       getToken: () => this.tokens.get(),
       streaming: settings.streaming,
       timeouts: settings.timeouts,
+      transport,
       ...(proxyUrl ? { proxyUrl } : {}),
       ...(ca ? { ca } : {}),
-      rejectUnauthorized: settings.proxyStrictSSL,
+      // Never false: the request carries the token, and VS Code's own fetch keeps checking certificates too.
+      rejectUnauthorized: true,
       headers: this.extraHeaders,
       log: (level: LogLevel, message: string) => this.log[level](message),
       onStreamingStatus: this.onStreamingStatus,
     });
     this.current = { client, key, baseUrl };
+    const route = own
+      ? `own connection (proxy: ${proxyUrl ? 'tejarat.proxy' : 'environment or none'}, extra CA: ${ca ? 'tejarat.caFile' : 'no'})`
+      : "VS Code's network stack (its proxy settings and the system's certificates)";
+    const seconds = (ms: number): number => Math.round(ms / 100) / 10;
     this.log.info(
-      `Core client for ${baseUrl} (streaming: ${settings.streaming}, proxy: ${proxyUrl ? 'configured' : 'environment or none'}, extra CA: ${ca ? 'yes' : 'no'}).`,
+      `Core client for ${baseUrl} (streaming: ${settings.streaming}, ${route}, timeouts: connect ${seconds(settings.timeouts.connectMs)} s, answer ${seconds(settings.timeouts.answerMs)} s, idle ${seconds(settings.timeouts.idleMs)} s).`,
     );
     // The old client may still be answering a question; its close() lets running requests finish.
     if (previous) void previous.client.close().catch(() => undefined);
     return { ok: true, client, baseUrl };
+  }
+
+  /**
+   * `http.proxyStrictSSL: false` turns off certificate checks for VS Code's own requests (the marketplace, updates),
+   * not for the extension host's fetch. Tejarat's requests carry the token, so they keep checking too; the user
+   * is told once per window why a certificate error may still appear, and every client build logs it.
+   */
+  private warnStrictSslOff(): void {
+    this.log.warn(
+      "http.proxyStrictSSL is off. Tejarat still checks the core's TLS certificate: its requests carry your access token. If the certificate is not trusted, add your company's CA to the operating system or set tejarat.caFile.",
+    );
+    const notice = vscode.l10n.t(
+      "VS Code's http.proxyStrictSSL is off, but Tejarat still checks the core's certificate because its requests carry your access token. If the certificate is not trusted, add your company's CA to the operating system or set tejarat.caFile.",
+    );
+    if (this.shownNotices.includes(notice)) return;
+    this.shownNotices.push(notice);
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showWarningMessage(notice, showLog).then((choice) => {
+      if (choice === showLog) this.log.show();
+    });
+  }
+
+  /** The notifications shown so far in this window (for the test API). */
+  get notices(): readonly string[] {
+    return this.shownNotices;
   }
 
   /** What the live client believes about streaming, without creating one. */

@@ -3,7 +3,8 @@
 //     the integration suite (test/vscode/build-suite.mjs → dist-test/suite/index.js);
 //  2. runs the integration suite inside code-server's extension host: the workbench is opened in headless
 //     Chromium with VS Code's own `extensionDevelopmentPath` / `extensionTestsPath` (passed in the workbench URL's
-//     `payload`, the way VS Code opens an extension development window in the browser); the extension host runs the
+//     `payload`, the way VS Code opens an extension development window in the browser), in a private mount namespace
+//     where the system's CA bundle also holds a test CA (system-ca.mjs); the extension host runs the
 //     suite's run() and reports its exit code through `window.codeAutomationExit`; counts and mocha's text come
 //     from the results file the suite writes (TEJARAT_SUITE_RESULTS);
 //  3. runs the Playwright end-to-end specs (test/e2e) against code-server with the packaged .vsix installed.
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, ROOT, installCodeServer, startCodeServer } from '../../scripts/code-server.mjs';
 import { npm, run } from '../../scripts/run-steps.mjs';
+import { privateSystemCa } from './system-ca.mjs';
 
 const { values: flags } = parseArgs({
   options: { 'suite-only': { type: 'boolean' }, 'e2e-only': { type: 'boolean' }, grep: { type: 'string' } },
@@ -70,13 +72,15 @@ async function runSuite({ locale, grep = flags.grep } = {}) {
   const scratch = mkdtempSync(join(tmpdir(), 'tejarat-suite-'));
   const resultsFile = join(scratch, 'results.json');
   const log = [];
+  const systemCa = await privateSystemCa(scratch);
   const env = {
     TEJARAT_SUITE_RESULTS: resultsFile,
+    ...systemCa.env,
     ...(grep ? { TEJARAT_SUITE_GREP: grep } : {}),
     ...(locale ? { TEJARAT_SUITE_LOCALE: locale } : {}),
   };
   const persian = locale === 'fa' ? { userDataDir: persianUserData(scratch), args: ['--locale', 'fa'] } : {};
-  const server = await startCodeServer({ env, ...persian, log: (line) => log.push(`[code-server] ${line}`) });
+  const server = await startCodeServer({ env, ...persian, wrapper: systemCa.wrapper, log: (line) => log.push(`[code-server] ${line}`) });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

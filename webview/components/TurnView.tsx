@@ -1,7 +1,7 @@
 // One question and its answer: the streamed markdown, a status line for stopped, cut-off and failed answers
 // (their partial text stays), sources, the details line and the answer's actions.
 import { Component } from 'preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import { blockDirection, type Direction } from '../../src/shared/direction';
 import { MarkdownView } from '../markdown/render';
@@ -58,6 +58,33 @@ function ActionButton({ icon, label, onClick, doneLabel }: { icon: string; label
   );
 }
 
+/**
+ * "Waiting for RAG Core… 14 s" from the question until the first answer text: a core may take a minute and a half
+ * before it says anything. One timer, only while this line is shown, ticking on whole seconds since the question.
+ */
+function WaitingLine({ t, since }: { t: Translate; since: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = (current: number) => {
+      timer = setTimeout(() => {
+        const next = Date.now();
+        setNow(next);
+        schedule(next);
+      }, 1000 - (Math.max(0, current - since) % 1000));
+    };
+    schedule(Date.now());
+    return () => clearTimeout(timer);
+  }, [since]);
+  const seconds = Math.floor(Math.max(0, now - since) / 1000);
+  return (
+    <p class="thinking waiting">
+      <Icon name="loading" spin />
+      <span>{seconds >= 1 ? t('waitingSeconds', seconds) : t('waiting')}</span>
+    </p>
+  );
+}
+
 function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translate; canRetry: boolean; retry(): void }) {
   const message = turn.status === 'stopped' ? t('stopped')
     : turn.status === 'cut-off' ? (turn.error?.message ?? t('cutOff'))
@@ -98,9 +125,7 @@ export class TurnView extends Component<Props> {
         </div>
         <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
-          {turn.status === 'pending' && !hasText && (
-            <p class="thinking"><Icon name="loading" spin /><span>{t('thinking')}</span></p>
-          )}
+          {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
           {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} />}
           {turn.truncatedForStorage && (
             <p class="turn-status status-truncated" role="note"><Icon name="info" /><span class="turn-status-text">{t('shortenedForStorage')}</span></p>

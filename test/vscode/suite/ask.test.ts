@@ -99,14 +99,21 @@ suite('Ask Tejarat', () => {
     assert.equal(core.lastRequest?.headers.authorization, `Bearer ${core.token}`);
   });
 
-  test('Check Connection sums up reachability, token and streaming', async () => {
+  test('Check Connection sums up reachability, token, streaming, timings, the network path and the trust', async () => {
     const good = await vscode.commands.executeCommand<CheckResult>('tejarat.checkConnection');
     assert.equal(good.ok, true);
     assert.deepEqual(
-      good.lines.map((line) => /reachable|accepted|streaming/.test(line)),
+      good.lines.slice(0, 3).map((line) => /reachable|accepted|streaming/.test(line)),
       [true, true, true],
       good.lines.join(' | '),
     );
+    // Every phase was reached; each took some milliseconds, in order.
+    assert.match(good.lines[3] ?? '', /^Timings: connect \d+ ms, headers \d+ ms, first event \d+ ms, total \d+ ms\.$/);
+    const timings = good.report?.timings;
+    assert.ok(timings && (timings.connectMs ?? -1) <= (timings.headersMs ?? -1) && (timings.headersMs ?? -1) <= (timings.firstEventMs ?? -1));
+    assert.ok((timings?.firstEventMs ?? Infinity) <= (timings?.totalMs ?? 0));
+    assert.equal(good.lines[4], "Network: VS Code's proxy settings (system proxy or direct; http.proxy is not set).");
+    assert.equal(good.lines[5], 'Certificates: none (plain http).');
     assert.match(good.lines[0] ?? '', new RegExp(core.url.replace(/[.]/g, '\\.')));
 
     await api.setToken('wrong');

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, testApi } from './helpers';
+import { closeAllEditors, EXTENSION_ID, testApi, waitFor } from './helpers';
 
 const COMMANDS = [
   'tejarat.ask',
@@ -32,12 +32,22 @@ function l10nMessages(dir: string): string[] {
     if (statSync(path).isDirectory()) {
       if (name !== 'core' && name !== 'cli') messages.push(...l10nMessages(path));
     } else if (name.endsWith('.ts')) {
-      for (const match of readFileSync(path, 'utf8').matchAll(/l10n\.t\(\s*'((?:\\.|[^'\\])*)'/g)) {
-        messages.push((match[1] ?? '').replace(/\\'/g, "'").replace(/\\"/g, '"'));
+      for (const match of readFileSync(path, 'utf8').matchAll(/l10n\.t\(\s*(?:'((?:\\.|[^'\\])*)'|"((?:\\.|[^"\\])*)")/g)) {
+        messages.push((match[1] ?? match[2] ?? '').replace(/\\'/g, "'").replace(/\\"/g, '"'));
       }
     }
   }
   return messages;
+}
+
+/** `Ctrl+Shift+Alt+T` and `shift+alt+ctrl+t` alike: lower case, modifiers sorted, per chord. */
+function normalizeKey(key: string): string {
+  return key
+    .toLowerCase()
+    .trim()
+    .split(/\s+/)
+    .map((chord) => chord.split('+').sort().join('+'))
+    .join(' ');
 }
 
 suite('Manifest and localization', () => {
@@ -63,6 +73,35 @@ suite('Manifest and localization', () => {
     // memento value then (the files are read after activate() returns).
     const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
     assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:tejarat.chatPanel']);
+  });
+
+  test('Ask Tejarat\'s default key is used by no default keybinding of this VS Code, not even as a chord\'s first key', async () => {
+    const manifest = readJson(join(root, 'package.json')) as {
+      contributes: { keybindings: { command: string; key: string; mac?: string; linux?: string; win?: string }[] };
+    };
+    const ask = manifest.contributes.keybindings.find((binding) => binding.command === 'tejarat.ask');
+    assert.ok(ask, 'tejarat.ask has a default key');
+    assert.notEqual((ask.linux ?? ask.key).toLowerCase(), 'ctrl+alt+t', 'GNOME (Ubuntu) and KDE (Kubuntu) open a terminal on it');
+    // VS Code's own list of every default keybinding (its built-in extensions' included), for the platform the
+    // workbench runs on: the one a user sees with "Open Default Keyboard Shortcuts (JSON)".
+    await vscode.commands.executeCommand('workbench.action.openDefaultKeybindingsFile');
+    const text = await waitFor('the default keybindings', () => {
+      const document = vscode.window.activeTextEditor?.document;
+      return document && /"key":/.test(document.getText()) ? document.getText() : undefined;
+    });
+    await closeAllEditors();
+    const bindings = [...text.matchAll(/"key":\s*"([^"]+)",\s*"command":\s*"([^"]+)"/g)].map((match) => ({
+      key: normalizeKey(match[1] ?? ''),
+      command: match[2] ?? '',
+    }));
+    assert.ok(bindings.length > 500, `read ${bindings.length} default keybindings`);
+    const mac = bindings.some((binding) => binding.key.includes('cmd+'));
+    const ours = normalizeKey((mac ? ask.mac : process.platform === 'win32' ? ask.win : ask.linux) ?? ask.key);
+    assert.ok(bindings.some((binding) => binding.command === 'tejarat.ask' && binding.key === ours), `the list has ours (${ours})`);
+    const clashes = bindings.filter(
+      (binding) => binding.command !== 'tejarat.ask' && !binding.command.startsWith('-') && (binding.key === ours || binding.key.split(' ')[0] === ours),
+    );
+    assert.deepEqual(clashes, []);
   });
 
   test('package.nls.fa.json translates every manifest string', () => {

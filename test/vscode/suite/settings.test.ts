@@ -2,7 +2,8 @@
 // refused unless the user allowed it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { answering, ask, setSetting, useCore } from './helpers';
+import type { Turn } from '../../../src/shared/messages';
+import { answering, ask, setSetting, useCore, waitFor } from './helpers';
 
 suite('Settings', () => {
   const env = useCore();
@@ -41,6 +42,77 @@ suite('Settings', () => {
     } finally {
       env.api.setScenario(undefined);
       await setSetting('tejarat.timeouts.idle', undefined);
+    }
+  });
+
+  /** Asks, and once the question is at the core (which holds its answer back), hands the waiting turn to `during`. */
+  async function askSlowly(question: string, during: (waiting: Turn | undefined) => Promise<void> | void): Promise<Turn> {
+    env.core.resetStats();
+    const asking = ask(question);
+    await waitFor('the question at the core', () => env.core.stats.stream + env.core.stats.query > 0);
+    await during(env.api.conversation().turns.at(-1));
+    return asking;
+  }
+
+  for (const streaming of ['auto', 'never'] as const) {
+    test(`an answer that starts later than the connect limit arrives within timeouts.answer, waiting meanwhile (streaming: ${streaming})`, async () => {
+      await setSetting('tejarat.streaming', streaming);
+      await setSetting('tejarat.timeouts.connect', 1);
+      await setSetting('tejarat.timeouts.answer', 20);
+      // The core sends its headers only after 2.5 s: retrieval, or a normal request that answers when all is ready.
+      env.api.setScenario('slow-headers=2500');
+      try {
+        const turn = await askSlowly('Why does retrieval take so long?', (waiting) => {
+          assert.equal(waiting?.status, 'pending', 'the panel shows the waiting line for a pending turn');
+          assert.equal(env.api.busy(), true);
+          assert.equal(env.api.statusBar().kind, 'streaming');
+        });
+        assert.equal(turn.status, 'done', turn.error?.message);
+        assert.equal(turn.mode, streaming === 'never' ? 'fallback' : 'stream');
+        assert.ok(turn.answer.length > 0);
+      } finally {
+        env.api.setScenario(undefined);
+        await setSetting('tejarat.streaming', undefined);
+        await setSetting('tejarat.timeouts.connect', undefined);
+        await setSetting('tejarat.timeouts.answer', undefined);
+      }
+    });
+  }
+
+  test('the deprecated timeouts.firstEvent limits the wait while timeouts.answer is not set', async () => {
+    await setSetting('tejarat.timeouts.firstEvent', 1);
+    env.api.setScenario('slow-headers=4000');
+    try {
+      const limited = await ask('Why does retrieval take so long?');
+      assert.equal(limited.status, 'error');
+      assert.equal(limited.error?.kind, 'timeout');
+      const check = await vscode.commands.executeCommand<{ lines: string[] }>('tejarat.checkConnection');
+      assert.ok(check.lines.includes('Time limits (tejarat.timeouts): connect 10 s, answer 1 s, idle 60 s.'), check.lines.join(' | '));
+
+      await setSetting('tejarat.timeouts.answer', 20);
+      const answered = await ask('Why does retrieval take so long?');
+      assert.equal(answered.status, 'done', answered.error?.message);
+    } finally {
+      env.api.setScenario(undefined);
+      await setSetting('tejarat.timeouts.firstEvent', undefined);
+      await setSetting('tejarat.timeouts.answer', undefined);
+    }
+  });
+
+  test('Stop while waiting for the core ends the turn as stopped at once, with the question kept', async () => {
+    // Far longer than the test may run: only Stop can end this turn in time.
+    env.api.setScenario('slow-headers=600000');
+    try {
+      const turn = await askSlowly('A question the core thinks about for ten minutes', async (waiting) => {
+        assert.equal(waiting?.status, 'pending');
+        await vscode.commands.executeCommand('tejarat.stop');
+      });
+      assert.equal(turn.status, 'stopped');
+      assert.equal(turn.question, 'A question the core thinks about for ten minutes');
+      assert.equal(turn.answer, '');
+      assert.equal(env.api.busy(), false);
+    } finally {
+      env.api.setScenario(undefined);
     }
   });
 
