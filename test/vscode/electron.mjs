@@ -25,8 +25,8 @@ mkdirSync(workspace);
 let exitCode = 1;
 try {
   exitCode = await runTests({
-    // Engines say ^1.95.0: test against the oldest supported release, where the extension is most likely to break.
-    version: process.env.TEJARAT_VSCODE_VERSION ?? '1.95.0',
+    // Engines say ^1.96.0: test against the oldest supported release, where the extension is most likely to break.
+    version: process.env.TEJARAT_VSCODE_VERSION ?? '1.96.0',
     extensionDevelopmentPath: root,
     extensionTestsPath: join(root, 'dist-test', 'suite', 'index.js'),
     extensionTestsEnv: { TEJARAT_SUITE_RESULTS: resultsPath },
