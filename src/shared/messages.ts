@@ -51,6 +51,24 @@ export interface TurnError {
   message: string;
 }
 
+/**
+ * What was sent with a question besides the user's words (a problem with the code around it, terminal output),
+ * shown under the question: a compact line that opens to the exact text.
+ */
+export interface SentContext {
+  kind: 'problem' | 'terminal';
+  /** One line: the problem's message, or the terminal's name. */
+  summary: string;
+  /** Where it comes from, e.g. `app.ts:12`. */
+  location?: string;
+  /** Lines of code or output in `text`. */
+  lines: number;
+  /** Something was left out to stay within the size limits (`text` says what). */
+  truncated: boolean;
+  /** Exactly what follows the question in the query sent to the core. */
+  text: string;
+}
+
 /** One question and its answer. */
 export interface Turn {
   id: string;
@@ -61,6 +79,8 @@ export interface Turn {
   metadata?: MetadataView;
   mode?: AnswerMode;
   error?: TurnError;
+  /** Sent after the question; `question` holds the user's words only. */
+  context?: SentContext;
 }
 
 export interface ConversationView {

@@ -8,6 +8,8 @@ import { EXTENSION_ID, testApi } from './helpers';
 const COMMANDS = [
   'tejarat.ask',
   'tejarat.askAboutSelection',
+  'tejarat.askAboutProblem',
+  'tejarat.askAboutTerminalSelection',
   'tejarat.openChat',
   'tejarat.openChatInEditor',
   'tejarat.newConversation',
