@@ -5,8 +5,9 @@
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
   isHostMessage, type AnswerMode, type ChatState, type HostMessage, type InsertTarget, type Locale,
-  type MetadataView, type SourceView, type Turn, type TurnError, type TurnStatus,
+  type MetadataView, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus,
 } from '../src/shared/messages';
+import { cleanSentContext } from './components/SentContext';
 import { isLocale } from './i18n';
 import { IncrementalMarkdown } from './markdown/incremental';
 import { safeUrl } from './markdown/urls';
@@ -20,6 +21,7 @@ export interface TurnModel {
   readonly metadata?: MetadataView;
   readonly mode?: AnswerMode;
   readonly error?: TurnError;
+  readonly context?: SentContext;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   readonly markdown: IncrementalMarkdown;
@@ -114,6 +116,7 @@ function toTurnModel(turn: Turn): TurnModel {
     metadata: cleanMetadata(turn.metadata),
     mode: turn.mode === 'stream' || turn.mode === 'fallback' ? turn.mode : undefined,
     error: cleanError(turn.error),
+    context: cleanSentContext(turn.context),
     answer,
     markdown,
   };
