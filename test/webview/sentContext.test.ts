@@ -58,7 +58,8 @@ describe('sent context under the question (Chromium)', function () {
         turn('t2', 'A plain question', { answer: 'Plain.', status: 'done' }),
       ]));
       const line = view.page.locator('article[data-turn-id="t1"] .sent-context summary');
-      assert.equal(await line.innerText(), "Problem: Cannot find name 'subtotl'. Did you mean 'subtotal'? in total.ts:12");
+      // textContent: the label's parts are flex items, which innerText would put on lines of their own.
+      assert.equal(await line.textContent(), "Problem: Cannot find name 'subtotl'. Did you mean 'subtotal'? in total.ts:12");
       assert.equal(await view.page.locator('article[data-turn-id="t2"] .sent-context').count(), 0, 'nothing sent, nothing shown');
       const text = view.page.locator('article[data-turn-id="t1"] .sent-context-text');
       assert.equal(await text.isVisible(), false, 'collapsed at first');
@@ -84,7 +85,7 @@ describe('sent context under the question (Chromium)', function () {
         turn('t2', 'چرا ساخت شکست خورد؟', { context: terminal, answer: 'ماژول نصب نیست.', status: 'done' }),
       ], 'fa'));
       const first = view.page.locator('article[data-turn-id="t1"] .sent-context');
-      assert.equal(await first.locator('summary').innerText(), "مشکل: Cannot find name 'subtotl'. Did you mean 'subtotal'? در total.ts:12");
+      assert.equal(await first.locator('summary').textContent(), "مشکل: Cannot find name 'subtotl'. Did you mean 'subtotal'? در total.ts:12");
       assert.equal(await first.evaluate((element) => getComputedStyle(element).direction), 'rtl');
       assert.equal(await first.locator('.sent-context-summary').getAttribute('dir'), 'ltr');
       assert.equal(await first.locator('.sent-context-location').getAttribute('dir'), 'ltr');
@@ -97,11 +98,32 @@ describe('sent context under the question (Chromium)', function () {
       assert.ok(boxes.label > boxes.message + 10, JSON.stringify(boxes));
 
       const second = view.page.locator('article[data-turn-id="t2"] .sent-context summary');
-      assert.equal(await second.innerText(), 'خروجی ترمینال bash، ۴ سطر\nکوتاه‌شده');
+      assert.equal(await second.locator('.sent-context-label').textContent(), 'خروجی ترمینال bash، ۴ سطر');
+      assert.equal(await second.locator('.sent-context-note').textContent(), 'کوتاه‌شده');
       await second.click();
       assert.equal(await view.page.locator('article[data-turn-id="t2"] .sent-context-text').textContent(), terminal.text);
       await view.page.evaluate(() => document.fonts.ready);
       await view.page.screenshot({ path: join(outDir, 'sent-context-light-fa.png') });
+    } finally {
+      await view.close();
+    }
+  });
+
+  it('in a narrow panel the message shrinks with an ellipsis while the file name stays whole', async function () {
+    const view = await WebviewPage.open(browser, { width: 300 });
+    try {
+      await view.send(state([turn('t1', 'Explain this problem and how to fix it.', { context: problem, answer: 'a', status: 'done' })]));
+      const sizes = await view.page.locator('.sent-context summary').evaluate((summary) => {
+        const message = summary.querySelector('.sent-context-summary') as HTMLElement;
+        const location = summary.querySelector('.sent-context-location') as HTMLElement;
+        return {
+          messageCut: message.scrollWidth > message.clientWidth,
+          locationWhole: location.scrollWidth <= location.clientWidth + 1,
+          locationInside: location.getBoundingClientRect().right <= summary.getBoundingClientRect().right + 1,
+        };
+      });
+      assert.deepEqual(sizes, { messageCut: true, locationWhole: true, locationInside: true });
+      await view.page.screenshot({ path: join(outDir, 'sent-context-narrow-en.png') });
     } finally {
       await view.close();
     }

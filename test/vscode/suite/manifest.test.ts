@@ -60,9 +60,9 @@ suite('Manifest and localization', () => {
     assert.ok(manifest.contributes.commands.every((command) => command.category === '%command.category%'));
   });
 
-  test('activates only on its own commands and views (implicit since VS Code 1.74), never `*` or at startup', () => {
+  test('activates on its own commands and views, and once startup has finished (its quick fix on problems must exist before the first question), never `*` or during startup', () => {
     const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
-    assert.deepEqual(manifest.activationEvents, []);
+    assert.deepEqual(manifest.activationEvents, ['onStartupFinished']);
   });
 
   test('package.nls.fa.json translates every manifest string', () => {
