@@ -61,7 +61,7 @@ suite('Ask where the question arises', () => {
     assert.ok(query.startsWith('Explain this problem and how to fix it.\n\n'), query.slice(0, 100));
     assert.equal(query, `Explain this problem and how to fix it.\n\n${turn.context.text}`, 'exactly what the turn shows was sent');
     assert.match(query, /^Problem \(error, ts, code 2552\): Cannot find name 'subtotl'\. Did you mean 'subtotal'\?$/m);
-    assert.match(query, /^File: .*tejarat-test-.*\.txt \(typescript\), line 20, column 15$/m);
+    assert.match(query, /^File: .*tejarat-test-.*\.txt \(go\), line 20, column 15$/m);
     assert.match(query, /^>> 20 \| const total = subtotl \+ tax;$/m);
     assert.match(query, /^ {3}10 \| const value10 = 10;$/m, '10 lines before');
     assert.match(query, /^ {3}30 \| const value30 = 30;$/m, '10 lines after');
@@ -70,6 +70,15 @@ suite('Ask where the question arises', () => {
     // What was sent is kept with the conversation, for the panel and after a reload.
     const shown = (await env.api.state()).conversation.turns.at(-1);
     assert.deepEqual(shown?.context, turn.context);
+    const stored = env.api.storedConversations().flatMap((conversation) => conversation.turns).find((candidate) => candidate.id === turn.id);
+    assert.deepEqual(stored?.context, turn.context);
+
+    // Retry sends the same context again.
+    env.core.resetStats();
+    await env.api.receive({ type: 'retry', turnId: turn.id });
+    assert.equal(env.core.stats.stream, 1);
+    assert.equal(sentQuery(env.core), query);
+    assert.deepEqual((await env.api.state()).conversation.turns.at(-1)?.context, turn.context);
   });
 
   test('a problem in a file of very long lines is sent within the limits, cut visibly', async () => {
