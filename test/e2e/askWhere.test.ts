@@ -47,6 +47,8 @@ describe('Ask where the question arises, in VS Code (code-server)', function () 
     await squiggle.waitFor({ timeout: 60_000 });
     // The squiggle lies under the text; a click there puts the cursor on the problem.
     await squiggle.click({ force: true });
+    // The extension activates once startup has finished; a user sees the light bulb before asking for its menu.
+    await page.locator('.editor-group-container.active .lightBulbWidget').first().waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+.');
     const item = page.locator('.action-widget .monaco-list-row', { hasText: 'Ask Tejarat about this problem' });
     await item.waitFor({ timeout: 15_000 });
@@ -94,6 +96,11 @@ describe('Ask where the question arises, in VS Code (code-server)', function () 
     const query = (session.core.lastRequest?.body as { query?: string } | undefined)?.query ?? '';
     assert.match(query, /^What does this print\?\n\nTerminal output selected in ".+":\n```text\n/);
     assert.match(query, /^tejarat-42$/m);
+    // The latest answer has finished (the first spec's turn is done already).
+    await chatFrame(page).locator('article.turn-done', { hasText: 'What does this print?' }).waitFor({ timeout: 30_000 });
+    await line.click();
+    assert.equal(await chatFrame(page).locator('.sent-context-text').last().textContent(), query.slice(query.indexOf('\n\n') + 2));
+    await line.scrollIntoViewIfNeeded();
     await screenshot(page, 'ask-terminal-sent');
   });
 });
