@@ -81,6 +81,22 @@ suite('Ask where the question arises', () => {
     assert.deepEqual((await env.api.state()).conversation.turns.at(-1)?.context, turn.context);
   });
 
+  test('two problems in one place: one action for each, named by its message, asking about that problem', async () => {
+    const editor = await editorWith('let total = price * count;\n', 'go');
+    const unused = new vscode.Diagnostic(new vscode.Range(0, 4, 0, 9), "'total' is declared but never used.", vscode.DiagnosticSeverity.Hint);
+    const undefinedName = new vscode.Diagnostic(new vscode.Range(0, 12, 0, 17), "Cannot find name 'price'.", vscode.DiagnosticSeverity.Error);
+    diagnostics.set(editor.document.uri, [unused, undefinedName]);
+    const actions = (await codeActions(editor.document.uri, new vscode.Range(0, 0, 0, 26))).filter((action) => action.title.startsWith('Ask Tejarat'));
+    assert.deepEqual(actions.map((action) => action.title).sort(), [
+      'Ask Tejarat about "\'total\' is declared but never used."',
+      'Ask Tejarat about "Cannot find name \'price\'."',
+    ]);
+    for (const action of actions) {
+      const diagnostic = action.command?.arguments?.[1] as vscode.Diagnostic | undefined;
+      assert.ok(diagnostic && action.title.includes(diagnostic.message), `${action.title} runs on its own problem`);
+    }
+  });
+
   test('a problem in a file of very long lines is sent within the limits, cut visibly', async () => {
     const lines = Array.from({ length: 60 }, (_, index) => `${index}:${'x'.repeat(2_000)}`);
     const editor = await editorWith(lines.join('\n'), 'python');
