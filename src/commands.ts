@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { checkConnection, type CheckResult } from './chat/checkConnection';
 import { showHistory } from './chat/history';
-import { terminalContext } from './ask/context';
+import { selectionContext, terminalContext } from './ask/context';
 import { ASK_ABOUT_PROBLEM, contextOfProblem, findProblem, registerProblemActions } from './ask/problem';
 import { targetTerminal, terminalSelection } from './ask/terminal';
 import type { InsertTarget, SentContext, Turn } from './shared/messages';
@@ -42,7 +42,13 @@ export function registerCommands(parts: Parts): vscode.Disposable[] {
         prompt: vscode.l10n.t('What do you want to know about the selected text?'),
         ignoreFocusOut: true,
       });
-      return text?.trim() ? askAndShow(withSelection(text, editor.document, selection), text) : undefined;
+      const context = selectionContext({
+        file: editor.document.isUntitled ? editor.document.uri.path : vscode.workspace.asRelativePath(editor.document.uri),
+        language: editor.document.languageId,
+        startLine: editor.selection.start.line,
+        text: selection,
+      });
+      return text?.trim() ? askAndShow(text, text, context) : undefined;
     },
 
     // From a code action: (uri, diagnostic); from the palette: the problem under the cursor. A question may follow.
@@ -121,14 +127,4 @@ export function registerCommands(parts: Parts): vscode.Disposable[] {
     'tejarat.showHistory': () => showHistory(parts.store, controller),
   };
   return [...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)), registerProblemActions()];
-}
-
-/** The question with the selection as context: file name, language and the selected text. */
-export function withSelection(question: string, document: vscode.TextDocument, selection: string): string {
-  const name = document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri);
-  // A fence longer than any backtick run inside, so the selection cannot close it.
-  const longestRun = Math.max(0, ...(selection.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  // Not localized: this is read by the core's model, not by the user.
-  return `${question.trim()}\n\nFile: ${name} (${document.languageId})\n${fence}${document.languageId}\n${selection}\n${fence}`;
 }

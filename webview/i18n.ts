@@ -49,7 +49,9 @@ const en = {
   contextProblem: 'Problem: {0}',
   contextProblemAt: 'Problem: {0} in {1}',
   contextTerminal: 'Terminal output from {0}, {1}',
+  contextSelection: 'Selection from {0}, {1}',
   contextLines: '{0} lines',
+  contextOneLine: '1 line',
   contextShortened: 'shortened',
   contextSentTitle: 'Sent with the question. Open to see exactly what was sent.',
 };
@@ -104,7 +106,9 @@ const fa: Record<StringKey, string> = {
   contextProblem: 'مشکل: {0}',
   contextProblemAt: 'مشکل: {0} در {1}',
   contextTerminal: 'خروجی ترمینال {0}، {1}',
+  contextSelection: 'متن انتخاب‌شده از {0}، {1}',
   contextLines: '{0} سطر',
+  contextOneLine: '۱ سطر',
   contextShortened: 'کوتاه‌شده',
   contextSentTitle: 'همراه پرسش فرستاده شد. باز کنید تا دقیقاً همان متن فرستاده‌شده را ببینید.',
 };

@@ -23,6 +23,13 @@ export const TERMINAL_LIMITS = {
   chars: 8_000,
 };
 
+export const SELECTION_LIMITS = {
+  /** The first lines are kept: the start of a selection is what the user pointed at. */
+  lines: 300,
+  lineChars: 500,
+  chars: 10_000,
+};
+
 const SUMMARY_CHARS = 120;
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -40,6 +47,14 @@ export interface ProblemInput {
   end: { line: number; character: number };
   lineCount: number;
   lineAt(index: number): string;
+}
+
+export interface SelectionInput {
+  file: string;
+  language: string;
+  /** Zero-based first line of the selection. */
+  startLine: number;
+  text: string;
 }
 
 export interface TerminalInput {
@@ -122,6 +137,49 @@ export function problemContext(problem: ProblemInput): SentContext {
     location: `${baseName(problem.file)}:${startLine + 1}`,
     lines: lines.size,
     truncated: droppedLines || cutLines || endLine > shownEnd,
+    text,
+  };
+}
+
+/** An editor's selection, or undefined when it holds nothing but whitespace. */
+export function selectionContext(input: SelectionInput): SentContext | undefined {
+  const limits = SELECTION_LIMITS;
+  if (input.text.trim() === '') return undefined;
+  const all = input.text.replace(/\r\n?/g, '\n').split('\n');
+  // A selection of whole lines ends at the start of the next one: that line is not part of it.
+  if (all.length > 1 && all.at(-1) === '') all.pop();
+  let cut = false;
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of all.slice(0, limits.lines)) {
+    const result = cutLine(line, limits.lineChars);
+    if (size + result.text.length + 1 > limits.chars && kept.length > 0) break;
+    cut ||= result.cut;
+    kept.push(result.text);
+    size += result.text.length + 1;
+  }
+  const left = all.length - kept.length;
+  const first = input.startLine + 1;
+  const last = input.startLine + all.length;
+  const notes = [
+    ...(left > 0 ? [`only the first ${kept.length} of ${all.length} lines are sent`] : []),
+    ...(cut ? ['long lines cut where marked with [cut]'] : []),
+  ];
+  const code = kept.join('\n');
+  const fence = fenceFor(code);
+  const text = [
+    `File: ${input.file} (${input.language}), ${first === last ? `line ${first}` : `lines ${first}-${last}`}${notes.length ? ` (${notes.join('; ')})` : ''}`,
+    `${fence}${input.language}`,
+    code,
+    ...(left > 0 ? [`[… ${left} more lines left out …]`] : []),
+    fence,
+  ].join('\n');
+  return {
+    kind: 'selection',
+    summary: baseName(input.file),
+    location: `${baseName(input.file)}:${first === last ? first : `${first}-${last}`}`,
+    lines: kept.length,
+    truncated: left > 0 || cut,
     text,
   };
 }

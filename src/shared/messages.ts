@@ -56,10 +56,10 @@ export interface TurnError {
  * shown under the question: a compact line that opens to the exact text.
  */
 export interface SentContext {
-  kind: 'problem' | 'terminal';
-  /** One line: the problem's message, or the terminal's name. */
+  kind: 'problem' | 'terminal' | 'selection';
+  /** One line: the problem's message, the terminal's name, or the selection's file. */
   summary: string;
-  /** Where it comes from, e.g. `app.ts:12`. */
+  /** Where it comes from, e.g. `app.ts:12` or `app.ts:3-8`. */
   location?: string;
   /** Lines of code or output in `text`. */
   lines: number;

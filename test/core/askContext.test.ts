@@ -1,7 +1,7 @@
 // The context sent with a problem or terminal output: what it says, where the problem is marked, and that every
 // size limit holds and is said in the text when it cut something.
 import assert from 'node:assert/strict';
-import { PROBLEM_LIMITS, TERMINAL_LIMITS, problemContext, queryWithContext, terminalContext, type ProblemInput } from '../../src/ask/context';
+import { PROBLEM_LIMITS, SELECTION_LIMITS, TERMINAL_LIMITS, problemContext, queryWithContext, selectionContext, terminalContext, type ProblemInput } from '../../src/ask/context';
 
 function problem(lines: string[], overrides: Partial<ProblemInput> = {}): ProblemInput {
   return {
@@ -108,6 +108,31 @@ describe('context of a question asked where it arose', function () {
     assert.ok(wide);
     assert.ok(wide.text.length <= TERMINAL_LIMITS.chars + 300, `${wide.text.length} characters`);
     assert.match(wide.text, /lines are left out/);
+  });
+
+  it('a selection: file, language and lines, the text in a fence; a whole-line selection does not count the next line', function () {
+    const context = selectionContext({ file: 'src/add.js', language: 'javascript', startLine: 9, text: 'function add(a, b) {\n  return a + b;\n}\n' });
+    assert.ok(context);
+    assert.equal(context.kind, 'selection');
+    assert.equal(context.location, 'add.js:10-12');
+    assert.equal(context.lines, 3);
+    assert.equal(context.truncated, false);
+    assert.equal(context.text, 'File: src/add.js (javascript), lines 10-12\n```javascript\nfunction add(a, b) {\n  return a + b;\n}\n```');
+    assert.equal(selectionContext({ file: 'a.ts', language: 'typescript', startLine: 0, text: 'x' })?.location, 'a.ts:1');
+    assert.equal(selectionContext({ file: 'a.ts', language: 'typescript', startLine: 0, text: '  \n ' }), undefined);
+  });
+
+  it('a long selection keeps its first lines within the limits and says what was left out', function () {
+    const text = Array.from({ length: 1_000 }, (_, index) => `line ${index + 1} ${'z'.repeat(index === 0 ? 900 : 10)}`).join('\n');
+    const context = selectionContext({ file: 'big.txt', language: 'plaintext', startLine: 0, text });
+    assert.ok(context);
+    assert.equal(context.truncated, true);
+    assert.equal(context.lines, SELECTION_LIMITS.lines);
+    assert.match(context.text, /^File: big\.txt \(plaintext\), lines 1-1000 \(only the first 300 of 1000 lines are sent; long lines cut where marked with \[cut\]\)$/m);
+    assert.match(context.text, /\nline 300 z+\n\[… 700 more lines left out …\]\n```$/);
+    assert.ok(context.text.length <= SELECTION_LIMITS.chars + 500, `${context.text.length} characters`);
+    const wide = selectionContext({ file: 'w.txt', language: 'plaintext', startLine: 0, text: Array.from({ length: 200 }, () => 'w'.repeat(400)).join('\n') });
+    assert.ok(wide && wide.text.length <= SELECTION_LIMITS.chars + 500 && wide.truncated);
   });
 
   it('the query is the question, a blank line, then the context', function () {

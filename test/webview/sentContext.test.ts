@@ -129,6 +129,22 @@ describe('sent context under the question (Chromium)', function () {
     }
   });
 
+  it('an editor selection shows its file and lines; one line is "1 line"', async function () {
+    const view = await WebviewPage.open(browser);
+    try {
+      const selection: SentContext = { kind: 'selection', summary: 'add.js', location: 'add.js:3-5', lines: 3, truncated: false, text: 'File: add.js (javascript), lines 3-5\n```javascript\nx\n```' };
+      await view.send(state([
+        turn('t1', 'What does this do?', { context: selection, answer: 'a', status: 'done' }),
+        turn('t2', 'And this?', { context: { ...selection, location: 'add.js:7', lines: 1 }, answer: 'b', status: 'done' }),
+      ]));
+      assert.equal(await view.page.locator('article[data-turn-id="t1"] .sent-context-label').textContent(), 'Selection from add.js:3-5, 3 lines');
+      assert.equal(await view.page.locator('article[data-turn-id="t2"] .sent-context-label').textContent(), 'Selection from add.js:7, 1 line');
+      assert.equal(await view.page.locator('article[data-turn-id="t1"] .sent-context .codicon-selection').count(), 1);
+    } finally {
+      await view.close();
+    }
+  });
+
   it('a malformed context from the host shows nothing rather than breaking the turn', async function () {
     const view = await WebviewPage.open(browser);
     try {

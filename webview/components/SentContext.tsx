@@ -11,7 +11,7 @@ export function cleanSentContext(value: unknown): SentContext | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const context = value as Record<string, unknown>;
   const kind = context.kind;
-  if ((kind !== 'problem' && kind !== 'terminal') || typeof context.text !== 'string') return undefined;
+  if ((kind !== 'problem' && kind !== 'terminal' && kind !== 'selection') || typeof context.text !== 'string') return undefined;
   return {
     kind,
     summary: typeof context.summary === 'string' ? context.summary : '',
@@ -34,16 +34,20 @@ export function SentContextView({ context, t, fallback }: { context: SentContext
   if (!context) return null;
   // The problem's words and the file name keep their own direction inside the panel's sentence.
   const summary = <bdi class="sent-context-summary" dir={blockDirection(context.summary, fallback)}>{context.summary}</bdi>;
+  const location = <bdi class="sent-context-location" dir="ltr">{context.location ?? context.summary}</bdi>;
+  const lines = context.lines === 1 ? t('contextOneLine') : t('contextLines', context.lines);
   const label = context.kind === 'terminal'
-    ? fill(t, 'contextTerminal', [summary, t('contextLines', context.lines)])
-    : context.location
-      ? fill(t, 'contextProblemAt', [summary, <bdi class="sent-context-location" dir="ltr">{context.location}</bdi>])
-      : fill(t, 'contextProblem', [summary]);
+    ? fill(t, 'contextTerminal', [summary, lines])
+    : context.kind === 'selection'
+      ? fill(t, 'contextSelection', [location, lines])
+      : context.location
+        ? fill(t, 'contextProblemAt', [summary, location])
+        : fill(t, 'contextProblem', [summary]);
   return (
     <details class="sent-context">
       <summary title={t('contextSentTitle')}>
         <Icon name="chevron-right" />
-        <Icon name={context.kind === 'terminal' ? 'terminal' : 'warning'} />
+        <Icon name={context.kind === 'terminal' ? 'terminal' : context.kind === 'selection' ? 'selection' : 'warning'} />
         <span class="sent-context-label">{label}</span>
         {context.truncated && <span class="sent-context-note">{t('contextShortened')}</span>}
       </summary>

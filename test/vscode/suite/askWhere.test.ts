@@ -126,6 +126,20 @@ suite('Ask where the question arises', () => {
     assert.equal(await vscode.commands.executeCommand('tejarat.askAboutProblem'), undefined);
   });
 
+  test('Ask About Selection (the editor\'s context menu) sends the selection the same way, and the question stays the user\'s words', async () => {
+    const editor = await editorWith('a\nb\nfunction add(a, b) {\n  return a + b;\n}\n', 'javascript');
+    editor.selection = new vscode.Selection(2, 0, 5, 0);
+    env.api.setScenario(answering('It adds.'));
+    const turn = await vscode.commands.executeCommand<Turn | undefined>('tejarat.askAboutSelection', 'What does this do?');
+    assert.equal(turn?.question, 'What does this do?');
+    assert.equal(turn.context?.kind, 'selection');
+    assert.match(turn.context.location ?? '', /^tejarat-test-.*\.txt:3-5$/);
+    assert.equal(turn.context.lines, 3);
+    const query = sentQuery(env.core);
+    assert.equal(query, `What does this do?\n\n${turn.context.text}`);
+    assert.match(query, /^File: .*tejarat-test-.*\.txt \(javascript\), lines 3-5\n```javascript\nfunction add\(a, b\) \{\n {2}return a \+ b;\n\}\n```$/m);
+  });
+
   test('"Ask Tejarat" on the terminal\'s selection sends the selected output', async () => {
     const output = ['$ npm run build', '> tejarat-chat build', 'Error: Cannot find module \'esbuild\'', 'npm ERR! code 1'];
     const written = new vscode.EventEmitter<string>();
