@@ -3,7 +3,10 @@
 import * as vscode from 'vscode';
 import { checkConnection, type CheckResult } from './chat/checkConnection';
 import { showHistory } from './chat/history';
-import type { InsertTarget, Turn } from './shared/messages';
+import { selectionContext, terminalContext } from './ask/context';
+import { ASK_ABOUT_PROBLEM, contextOfProblem, findProblem, registerProblemActions } from './ask/problem';
+import { targetTerminal, terminalSelection } from './ask/terminal';
+import type { InsertTarget, SentContext, Turn } from './shared/messages';
 import type { Parts } from './parts';
 
 export function registerCommands(parts: Parts): vscode.Disposable[] {
@@ -12,9 +15,9 @@ export function registerCommands(parts: Parts): vscode.Disposable[] {
     // Not awaited: a slow view never delays the question.
     views.reveal().then(undefined, (error: unknown) => log.warn(`Showing the chat failed: ${String(error)}`));
   };
-  const askAndShow = (query: string, userText?: string): Promise<Turn | undefined> => {
+  const askAndShow = (query: string, userText?: string, context?: SentContext): Promise<Turn | undefined> => {
     showChat();
-    return controller.ask({ query, ...(userText ? { userText } : {}) });
+    return controller.ask({ query, ...(userText ? { userText } : {}), ...(context ? { context } : {}) });
   };
 
   const handlers: Record<string, (...args: never[]) => unknown> = {
@@ -39,7 +42,42 @@ export function registerCommands(parts: Parts): vscode.Disposable[] {
         prompt: vscode.l10n.t('What do you want to know about the selected text?'),
         ignoreFocusOut: true,
       });
-      return text?.trim() ? askAndShow(withSelection(text, editor.document, selection), text) : undefined;
+      const context = selectionContext({
+        file: editor.document.isUntitled ? editor.document.uri.path : vscode.workspace.asRelativePath(editor.document.uri),
+        language: editor.document.languageId,
+        startLine: editor.selection.start.line,
+        text: selection,
+      });
+      return text?.trim() ? askAndShow(text, text, context) : undefined;
+    },
+
+    // From a code action: (uri, diagnostic); from the palette: the problem under the cursor. A question may follow.
+    [ASK_ABOUT_PROBLEM]: async (uri?: unknown, diagnostic?: unknown, question?: unknown) => {
+      const problem = await findProblem(uri, diagnostic);
+      if (!problem) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Put the cursor on a problem (a squiggle) first, then ask about it.'));
+        return undefined;
+      }
+      const text = typeof question === 'string' && question.trim() ? question : vscode.l10n.t('Explain this problem and how to fix it.');
+      return askAndShow(text, text, contextOfProblem(problem.document, problem.diagnostic));
+    },
+
+    // From the terminal's context menu: (terminal); from the palette: the active terminal. Tests pass a question.
+    'tejarat.askAboutTerminalSelection': async (terminal?: unknown, question?: unknown) => {
+      const target = targetTerminal(terminal);
+      const context = target ? terminalContext({ name: target.name, selection: await terminalSelection(target) }) : undefined;
+      if (!target || !context) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Select some text in the terminal first, then ask about it.'));
+        return undefined;
+      }
+      const typed = typeof question === 'string' ? question : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Ask Tejarat About Terminal Output'),
+        prompt: vscode.l10n.t('What do you want to know about the selected output? (Enter alone: explain it)'),
+        ignoreFocusOut: true,
+      });
+      if (typed === undefined) return undefined;
+      const text = typed.trim() || vscode.l10n.t('Explain this terminal output.');
+      return askAndShow(text, text, context);
     },
 
     'tejarat.openChat': () => views.reveal('view'),
@@ -88,15 +126,5 @@ export function registerCommands(parts: Parts): vscode.Disposable[] {
     'tejarat.showLog': () => log.show(),
     'tejarat.showHistory': () => showHistory(parts.store, controller),
   };
-  return Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler));
-}
-
-/** The question with the selection as context: file name, language and the selected text. */
-export function withSelection(question: string, document: vscode.TextDocument, selection: string): string {
-  const name = document.isUntitled ? document.uri.path : vscode.workspace.asRelativePath(document.uri);
-  // A fence longer than any backtick run inside, so the selection cannot close it.
-  const longestRun = Math.max(0, ...(selection.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestRun + 1));
-  // Not localized: this is read by the core's model, not by the user.
-  return `${question.trim()}\n\nFile: ${name} (${document.languageId})\n${fence}${document.languageId}\n${selection}\n${fence}`;
+  return [...Object.entries(handlers).map(([id, handler]) => vscode.commands.registerCommand(id, handler)), registerProblemActions()];
 }

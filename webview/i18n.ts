@@ -48,6 +48,14 @@ const en = {
   answerFailed: 'Answer failed: {0}',
   image: 'Image: {0}',
   rawHtml: 'HTML shown as text',
+  contextProblem: 'Problem: {0}',
+  contextProblemAt: 'Problem: {0} in {1}',
+  contextTerminal: 'Terminal output from {0}, {1}',
+  contextSelection: 'Selection from {0}, {1}',
+  contextLines: '{0} lines',
+  contextOneLine: '1 line',
+  contextShortened: 'shortened',
+  contextSentTitle: 'Sent with the question. Open to see exactly what was sent.',
 };
 
 export type StringKey = keyof typeof en;
@@ -99,6 +107,14 @@ const fa: Record<StringKey, string> = {
   answerFailed: 'پاسخ ناموفق بود: {0}',
   image: 'تصویر: {0}',
   rawHtml: 'HTML به‌صورت متن نمایش داده شده',
+  contextProblem: 'مشکل: {0}',
+  contextProblemAt: 'مشکل: {0} در {1}',
+  contextTerminal: 'خروجی ترمینال {0}، {1}',
+  contextSelection: 'متن انتخاب‌شده از {0}، {1}',
+  contextLines: '{0} سطر',
+  contextOneLine: '۱ سطر',
+  contextShortened: 'کوتاه‌شده',
+  contextSentTitle: 'همراه پرسش فرستاده شد. باز کنید تا دقیقاً همان متن فرستاده‌شده را ببینید.',
 };
 
 const tables: Record<Locale, Record<StringKey, string>> = { en, fa };

@@ -5,7 +5,7 @@
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
   readHostMessage, type AnswerMode, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
-  type ReceivedState, type SourceView, type Turn, type TurnError, type TurnStatus,
+  type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus,
 } from '../src/shared/messages';
 import { openableUrl } from '../src/shared/urls';
 import { IncrementalMarkdown } from './markdown/incremental';
@@ -21,6 +21,8 @@ export interface TurnModel {
   readonly error?: TurnError;
   /** The stored answer was longer than the history keeps: it ends early. */
   readonly truncatedForStorage?: boolean;
+  /** What was sent after the question (a problem, terminal output, a selection). */
+  readonly context?: SentContext;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   /**

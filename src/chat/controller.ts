@@ -2,8 +2,9 @@
 // `HostMessage`s (appended text only, never the whole transcript per chunk) and the views forward them.
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
-import type { ChatState, ConversationView, HostMessage, Locale, SourceView, Turn, TurnError } from '../shared/messages';
+import type { ChatState, ConversationView, HostMessage, Locale, SentContext, SourceView, Turn, TurnError } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
+import { queryWithContext } from '../ask/context';
 import { readSettings } from '../config';
 import { questionLanguage } from '../shared/direction';
 import type { TokenStore } from '../secrets';
@@ -16,6 +17,8 @@ export interface AskInput {
   query: string;
   /** The user's own words, used to pick the answer language (the query may also carry code). */
   userText?: string;
+  /** Sent after the query (a problem, terminal output) and shown under the question. */
+  context?: SentContext;
 }
 
 /** What the status bar shows besides the token and streaming state. */
@@ -129,7 +132,7 @@ export class ChatController implements vscode.Disposable {
     if (this.disposed) return undefined;
 
     const conversation = this.store.current();
-    const turn: Turn = { id: newId(), question: query, answer: '', status: 'pending', sources: [] };
+    const turn: Turn = { id: newId(), question: query, answer: '', status: 'pending', sources: [], ...(input.context ? { context: input.context } : {}) };
     conversation.turns.push(turn);
     conversation.updatedAt = Date.now();
     if (conversation.title === '') conversation.title = titleFrom(input.userText ?? query);
@@ -172,7 +175,7 @@ export class ChatController implements vscode.Disposable {
     let firstChunkAt: number | undefined;
     try {
       const events: AsyncIterable<AskEvent> = result.client.ask(
-        { query: turn.question, language, ...(conversation.coreConversationId ? { conversationId: conversation.coreConversationId } : {}) },
+        { query: queryWithContext(turn.question, turn.context), language, ...(conversation.coreConversationId ? { conversationId: conversation.coreConversationId } : {}) },
         { signal },
       );
       for await (const event of events) {
@@ -292,7 +295,7 @@ export class ChatController implements vscode.Disposable {
       conversation.turns.splice(index, 1);
       await this.publishState();
     }
-    return this.ask({ query: turn.question });
+    return this.ask({ query: turn.question, ...(turn.context ? { context: turn.context } : {}) });
   }
 
   /** Stops the running answer (its partial text stays) and waits until it has ended. */

@@ -54,6 +54,24 @@ export interface TurnError {
   message: string;
 }
 
+/**
+ * What was sent with a question besides the user's words (a problem with the code around it, terminal output),
+ * shown under the question: a compact line that opens to the exact text.
+ */
+export interface SentContext {
+  kind: 'problem' | 'terminal' | 'selection';
+  /** One line: the problem's message, the terminal's name, or the selection's file. */
+  summary: string;
+  /** Where it comes from, e.g. `app.ts:12` or `app.ts:3-8`. */
+  location?: string;
+  /** Lines of code or output in `text`. */
+  lines: number;
+  /** Something was left out to stay within the size limits (`text` says what). */
+  truncated: boolean;
+  /** Exactly what follows the question in the query sent to the core. */
+  text: string;
+}
+
 /** One question and its answer. */
 export interface Turn {
   id: string;
@@ -66,6 +84,8 @@ export interface Turn {
   error?: TurnError;
   /** The answer was longer than the history keeps: it ends early, and the panel says so. */
   truncatedForStorage?: boolean;
+  /** Sent after the question; `question` holds the user's words only. */
+  context?: SentContext;
 }
 
 export interface ConversationView {
@@ -242,6 +262,22 @@ export function readTurn(value: unknown, fallbackStatus: TurnStatus): Turn | und
     mode: readMode(turn.mode),
     error: readError(turn.error),
     truncatedForStorage: turn.truncatedForStorage === true ? true : undefined,
+    context: readSentContext(turn.context),
+  });
+}
+
+function readSentContext(value: unknown): SentContext | undefined {
+  const context = record(value);
+  const kind = context?.kind;
+  const sent = text(context?.text);
+  if (!context || (kind !== 'problem' && kind !== 'terminal' && kind !== 'selection') || sent === undefined) return undefined;
+  return defined<SentContext>({
+    kind,
+    summary: text(context.summary) ?? '',
+    location: text(context.location),
+    lines: finite(context.lines) ?? 0,
+    truncated: context.truncated === true,
+    text: sent,
   });
 }
 

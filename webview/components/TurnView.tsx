@@ -8,6 +8,7 @@ import { MarkdownView } from '../markdown/render';
 import { isActive, type TurnModel } from '../store';
 import type { InsertTarget } from '../../src/shared/messages';
 import { Icon } from './Icon';
+import { SentContextView } from './SentContext';
 import { Sources } from './Sources';
 
 export interface TurnActions {
@@ -122,6 +123,7 @@ export class TurnView extends Component<Props> {
         <div class="question">
           <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
           <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+          <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
         <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>

@@ -1,7 +1,7 @@
 // The on-disk format of one conversation, and the check every file passes before any of it is used. A file is
 // trusted only field by field: it may have been cut short by a crash of an older version, edited by hand, or written
 // by a newer version of this extension with fields we do not know how to keep.
-import type { AnswerMode, ErrorKindView, MetadataView, SourceView, Turn, TurnError, TurnStatus } from '../../shared/messages';
+import type { AnswerMode, ErrorKindView, MetadataView, SentContext, SourceView, Turn, TurnError, TurnStatus } from '../../shared/messages';
 
 /** Bumped when a file written now could not be read correctly by the code of an older version. */
 export const FORMAT_VERSION = 1;
@@ -104,6 +104,25 @@ function turnError(value: unknown, where: string): TurnError {
   return { kind: kind as ErrorKindView, message: string(fields.message, `${where}.message`, MAX_SOURCE_TEXT) };
 }
 
+const contextKinds: ReadonlySet<string> = new Set<SentContext['kind']>(['problem', 'terminal', 'selection']);
+
+function sentContext(value: unknown, where: string, maxText: number): SentContext {
+  const fields = object(value, where);
+  const kind = string(fields.kind, `${where}.kind`, MAX_ID);
+  if (!contextKinds.has(kind)) throw new Invalid(`${where}.kind "${kind}" is unknown`);
+  if (typeof fields.truncated !== 'boolean') throw new Invalid(`${where}.truncated is not true or false`);
+  const context: SentContext = {
+    kind: kind as SentContext['kind'],
+    summary: string(fields.summary, `${where}.summary`, MAX_SOURCE_TEXT),
+    lines: finite(fields.lines, `${where}.lines`),
+    truncated: fields.truncated,
+    text: string(fields.text, `${where}.text`, maxText),
+  };
+  const location = optionalString(fields.location, `${where}.location`, MAX_SOURCE_TEXT);
+  if (location !== undefined) context.location = location;
+  return context;
+}
+
 /**
  * One turn, checked to the last field. Text longer than the storage caps is accepted here (the caller shortens it
  * with a visible note): limits may change between versions, and a long answer is not a damaged one.
@@ -130,6 +149,7 @@ export function readTurn(value: unknown, where: string, maxText: number): Turn {
   if (mode !== undefined) turn.mode = mode as AnswerMode;
   if (fields.error !== undefined) turn.error = turnError(fields.error, `${where}.error`);
   if (fields.truncatedForStorage === true) turn.truncatedForStorage = true;
+  if (fields.context !== undefined) turn.context = sentContext(fields.context, `${where}.context`, maxText);
   return turn;
 }
 

@@ -8,6 +8,8 @@ import { closeAllEditors, EXTENSION_ID, testApi, waitFor } from './helpers';
 const COMMANDS = [
   'tejarat.ask',
   'tejarat.askAboutSelection',
+  'tejarat.askAboutProblem',
+  'tejarat.askAboutTerminalSelection',
   'tejarat.openChat',
   'tejarat.openChatInEditor',
   'tejarat.newConversation',
@@ -68,9 +70,9 @@ suite('Manifest and localization', () => {
     assert.ok(manifest.contributes.commands.every((command) => command.category === '%command.category%'));
   });
 
-  test('activates on its own commands and views (implicit since VS Code 1.74), to restore its chat tab, and after startup (never `*`)', () => {
-    // After startup, not during it: the status bar item shows when there is history, and activation reads only a
-    // memento value then (the files are read after activate() returns).
+  test('activates on its own commands and views (implicit since VS Code 1.74), to restore its chat tab, and after startup (never `*`): its quick fix on problems must exist before the first question', () => {
+    // After startup, not during it: the status bar item shows when there is history and the quick fix on problems
+    // is offered; activation reads only a memento value then (the files are read after activate() returns).
     const manifest = readJson(join(root, 'package.json')) as { activationEvents: string[] };
     assert.deepEqual(manifest.activationEvents, ['onStartupFinished', 'onWebviewPanel:tejarat.chatPanel']);
   });
