@@ -3,11 +3,16 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { translator, type Translate } from '../i18n';
 import type { Direction } from '../../src/shared/direction';
 import { MarkdownEnvContext, type MarkdownEnv } from '../markdown/render';
-import { isActive, type Announcement, type ChatModel, type ChatStore } from '../store';
+import { isActive, type Announcement, type ChatModel, type ChatStore, type TurnModel } from '../store';
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
-import { TurnView, type TurnActions } from './TurnView';
+import { firstShownAtOnce, LazyTurn, TurnVisibility } from './LazyTurn';
+import type { TurnActions } from './TurnView';
+
+function isIncomplete(turn: TurnModel): boolean {
+  return turn.status === 'stopped' || turn.status === 'cut-off' || turn.status === 'error';
+}
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
   if (!announcement) return '';
@@ -94,6 +99,19 @@ export function App({ store }: { store: ChatStore }) {
   }, [model.locale, fallback]);
 
   const { scroller, content, onScroll } = useStickToBottom(model.turns.length > 0);
+  const visibility = useMemo(() => new TurnVisibility(), []);
+  useLayoutEffect(() => {
+    if (scroller.current) visibility.attach(scroller.current);
+    return () => visibility.detach();
+  }, [visibility, scroller]);
+  // The panel opens at the end: the newest turns filling two screens are built at once, the rest when near the view.
+  const shownAtOnce = firstShownAtOnce(model.turns, 2 * window.innerHeight);
+  // Stable, so that typing or a streaming answer does not render the composer's handlers anew.
+  const composerActions = useMemo(() => ({
+    setDraft: (text: string) => store.setDraft(text),
+    send: () => store.send(),
+    stop: () => store.stop(),
+  }), [store]);
 
   return (
     <MarkdownEnvContext.Provider value={env}>
@@ -110,8 +128,11 @@ export function App({ store }: { store: ChatStore }) {
             <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
           ) : (
             <div class="turns" ref={content}>
-              {model.turns.map((turn) => (
-                <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy} />
+              {model.turns.map((turn, index) => (
+                // Retry matters only to an answer that did not finish: only those turns change when an answer
+                // starts or ends elsewhere.
+                <LazyTurn key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions}
+                  canRetry={!busy && isIncomplete(turn)} atOnce={index >= shownAtOnce} visibility={visibility} />
               ))}
             </div>
           )}
@@ -127,7 +148,7 @@ export function App({ store }: { store: ChatStore }) {
           {announcementText(model.announcement, t)}
         </div>
         <Composer draft={model.draft} busy={busy} focusRequest={model.focusRequest} dir={fallback} t={t}
-          setDraft={(text) => store.setDraft(text)} send={() => store.send()} stop={() => store.stop()} />
+          setDraft={composerActions.setDraft} send={composerActions.send} stop={composerActions.stop} />
       </div>
     </MarkdownEnvContext.Provider>
   );
