@@ -3,16 +3,12 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { translator, type Translate } from '../i18n';
 import type { Direction } from '../../src/shared/direction';
 import { MarkdownEnvContext, type MarkdownEnv } from '../markdown/render';
-import { isActive, type Announcement, type ChatModel, type ChatStore, type TurnModel } from '../store';
+import { isActive, type Announcement, type ChatModel, type ChatStore } from '../store';
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
-import { firstShownAtOnce, LazyTurn, TurnVisibility } from './LazyTurn';
+import { firstShownAtOnce, TurnGroup, turnsPerGroup, TurnVisibility } from './LazyTurn';
 import type { TurnActions } from './TurnView';
-
-function isIncomplete(turn: TurnModel): boolean {
-  return turn.status === 'stopped' || turn.status === 'cut-off' || turn.status === 'error';
-}
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
   if (!announcement) return '';
@@ -99,10 +95,16 @@ export function App({ store }: { store: ChatStore }) {
   }, [model.locale, fallback]);
 
   const { scroller, content, onScroll } = useStickToBottom(model.turns.length > 0);
-  const visibility = useMemo(() => new TurnVisibility(), []);
+  const visibility = useMemo(() => ({ groups: new TurnVisibility(), slots: new TurnVisibility() }), []);
   useLayoutEffect(() => {
-    if (scroller.current) visibility.attach(scroller.current);
-    return () => visibility.detach();
+    if (scroller.current) {
+      visibility.groups.attach(scroller.current);
+      visibility.slots.attach(scroller.current);
+    }
+    return () => {
+      visibility.groups.detach();
+      visibility.slots.detach();
+    };
   }, [visibility, scroller]);
   // The panel opens at the end: the newest turns filling two screens are built at once, the rest when near the view.
   const shownAtOnce = firstShownAtOnce(model.turns, 2 * window.innerHeight);
@@ -128,11 +130,10 @@ export function App({ store }: { store: ChatStore }) {
             <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
           ) : (
             <div class="turns" ref={content}>
-              {model.turns.map((turn, index) => (
-                // Retry matters only to an answer that did not finish: only those turns change when an answer
-                // starts or ends elsewhere.
-                <LazyTurn key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions}
-                  canRetry={!busy && isIncomplete(turn)} atOnce={index >= shownAtOnce} visibility={visibility} />
+              {Array.from({ length: Math.ceil(model.turns.length / turnsPerGroup) }, (_, group) => (
+                <TurnGroup key={group} first={group * turnsPerGroup}
+                  turns={model.turns.slice(group * turnsPerGroup, (group + 1) * turnsPerGroup)} busy={busy}
+                  shownAtOnce={shownAtOnce} t={t} fallback={fallback} actions={actions} groups={visibility.groups} slots={visibility.slots} />
               ))}
             </div>
           )}

@@ -8,21 +8,21 @@ import { Component, createRef } from 'preact';
 import { isActive, type TurnModel } from '../store';
 import { TurnView, type TurnViewProps } from './TurnView';
 
-/** Calls back once for each slot that comes within a screen of the scrolling view. */
+/**
+ * Tells observed elements whether they are within a screen of the scrolling view. One per panel for the groups of
+ * turns and one for the empty slots of the groups near the view: the browser checks every observed element on
+ * every frame that scrolls or lays out, so three hundred empty slots observed at once would cost each frame of a
+ * streaming answer a millisecond.
+ */
 export class TurnVisibility {
   private observer: IntersectionObserver | undefined;
-  private readonly callbacks = new Map<Element, () => void>();
+  private readonly callbacks = new Map<Element, (near: boolean) => void>();
 
-  /** The scrolling element the margin is measured in; slots observed before it is known wait for it. */
+  /** The scrolling element the margin is measured in; elements observed before it is known wait for it. */
   attach(root: HTMLElement): void {
     this.observer?.disconnect();
     this.observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        const callback = this.callbacks.get(entry.target);
-        this.unobserve(entry.target);
-        callback?.();
-      }
+      for (const entry of entries) this.callbacks.get(entry.target)?.(entry.isIntersecting);
     }, { root, rootMargin: '100% 0px' });
     for (const element of this.callbacks.keys()) this.observer.observe(element);
   }
@@ -32,15 +32,14 @@ export class TurnVisibility {
     this.observer = undefined;
   }
 
-  observe(element: Element, callback: () => void): () => void {
+  /** Calls back when the element comes near the view and when it leaves, until the returned function is called. */
+  observe(element: Element, callback: (near: boolean) => void): () => void {
     this.callbacks.set(element, callback);
     this.observer?.observe(element);
-    return () => this.unobserve(element);
-  }
-
-  private unobserve(element: Element): void {
-    this.callbacks.delete(element);
-    this.observer?.unobserve(element);
+    return () => {
+      this.callbacks.delete(element);
+      this.observer?.unobserve(element);
+    };
   }
 }
 
@@ -122,7 +121,9 @@ export function firstShownAtOnce(turns: readonly TurnModel[], height: number): n
 interface Props extends TurnViewProps {
   /** Show it now (the newest turns, where the panel opens), without waiting for it to come near the view. */
   atOnce: boolean;
-  visibility: TurnVisibility;
+  /** Its group is near the view: an empty slot watches for itself coming near. */
+  groupNear: boolean;
+  slots: TurnVisibility;
 }
 
 export class LazyTurn extends Component<Props, { near: boolean }> {
@@ -133,16 +134,32 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
 
   override shouldComponentUpdate(next: Props, nextState: { near: boolean }): boolean {
     const props = this.props;
-    if (!this.shown) return nextState.near || next.atOnce || next.turn !== props.turn;
+    if (!this.shown) return nextState.near || next.atOnce || next.turn !== props.turn || next.groupNear !== props.groupNear;
     return next.turn !== props.turn || next.t !== props.t || next.canRetry !== props.canRetry || next.fallback !== props.fallback;
   }
 
   override componentDidMount(): void {
     this.watch();
+    if (this.shown) this.measure();
   }
 
-  override componentDidUpdate(): void {
+  override componentDidUpdate(previous: Props, previousState: { near: boolean }): void {
     this.watch();
+    if (this.shown && !previousState.near && !previous.atOnce) this.measure();
+  }
+
+  /**
+   * Lays the new turn out whole for a frame while it is still off screen, then lets the browser skip it again. The
+   * browser lays out content-visibility content only once it is in view (in a scrolling element, without the margin
+   * it uses for the page), and it would show a turn taller or shorter than its estimate at the moment the reader
+   * scrolls onto it; measured ahead, the height changes above or below the view, where scroll anchoring keeps what
+   * the reader sees in place, and the measured size is remembered.
+   */
+  private measure(): void {
+    const element = this.slot.current;
+    if (!element || isActive(this.props.turn)) return;
+    element.classList.add('turn-measure');
+    requestAnimationFrame(() => requestAnimationFrame(() => element.classList.remove('turn-measure')));
   }
 
   override componentWillUnmount(): void {
@@ -150,13 +167,13 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
   }
 
   private watch(): void {
-    if (this.shown) {
+    const wanted = !this.shown && this.props.groupNear;
+    if (!wanted) {
       this.stopWatching?.();
       this.stopWatching = undefined;
     } else if (!this.stopWatching && this.slot.current) {
-      this.stopWatching = this.props.visibility.observe(this.slot.current, () => {
-        this.stopWatching = undefined;
-        this.setState({ near: true });
+      this.stopWatching = this.props.slots.observe(this.slot.current, (near) => {
+        if (near) this.setState({ near: true });
       });
     }
   }
@@ -170,6 +187,65 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
     return (
       <div ref={this.slot} class="turn-slot" data-slot={turn.id} style={{ containIntrinsicBlockSize: `auto ${estimate}px` }}>
         <TurnView turn={turn} t={t} fallback={fallback} actions={actions} canRetry={canRetry} />
+      </div>
+    );
+  }
+}
+
+/** Turns per group: a group is what is watched for coming near the view while its turns are empty slots. */
+export const turnsPerGroup = 10;
+
+function isIncomplete(turn: TurnModel): boolean {
+  return turn.status === 'stopped' || turn.status === 'cut-off' || turn.status === 'error';
+}
+
+interface GroupProps extends Omit<TurnViewProps, 'turn' | 'canRetry'> {
+  turns: readonly TurnModel[];
+  /** Index of the group's first turn in the conversation. */
+  first: number;
+  /** Another answer is running: Retry is not offered. */
+  busy: boolean;
+  /** Index of the first turn shown at once (see firstShownAtOnce). */
+  shownAtOnce: number;
+  groups: TurnVisibility;
+  slots: TurnVisibility;
+}
+
+/**
+ * Up to `turnsPerGroup` turns. It renders again only when one of its turns changed, or something they show: a new
+ * chunk of the streaming answer renders its group, not the whole conversation.
+ */
+export class TurnGroup extends Component<GroupProps, { near: boolean }> {
+  override state = { near: false };
+  private readonly element = createRef<HTMLDivElement>();
+  private stopWatching: (() => void) | undefined;
+
+  override shouldComponentUpdate(next: GroupProps, nextState: { near: boolean }): boolean {
+    const props = this.props;
+    if (nextState.near !== this.state.near) return true;
+    if (next.turns.length !== props.turns.length || next.turns.some((turn, index) => turn !== props.turns[index])) return true;
+    if (next.t !== props.t || next.fallback !== props.fallback || next.actions !== props.actions) return true;
+    // Retry comes and goes only on turns that did not finish.
+    if (next.busy !== props.busy && next.turns.some(isIncomplete)) return true;
+    const last = next.first + next.turns.length;
+    return next.shownAtOnce !== props.shownAtOnce && Math.min(next.shownAtOnce, props.shownAtOnce) < last;
+  }
+
+  override componentDidMount(): void {
+    if (this.element.current) this.stopWatching = this.props.groups.observe(this.element.current, (near) => this.setState({ near }));
+  }
+
+  override componentWillUnmount(): void {
+    this.stopWatching?.();
+  }
+
+  override render({ turns, first, busy, shownAtOnce, t, fallback, actions, slots }: GroupProps, { near }: { near: boolean }) {
+    return (
+      <div ref={this.element} class="turn-group">
+        {turns.map((turn, index) => (
+          <LazyTurn key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy && isIncomplete(turn)}
+            atOnce={first + index >= shownAtOnce} groupNear={near} slots={slots} />
+        ))}
       </div>
     );
   }
