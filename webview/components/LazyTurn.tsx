@@ -56,6 +56,8 @@ const turnChrome = 150;
 const charWidth = 6.6;
 
 const estimates = new WeakMap<TurnModel, number>();
+/** Characters of an answer laid out whole in one frame when built (see LazyTurn.measure): about 10 ms of layout. */
+const measureLimit = 60_000;
 
 function scanHeight(text: string, width: number): number {
   const perLine = Math.max(20, Math.floor(width / charWidth));
@@ -75,7 +77,7 @@ function scanHeight(text: string, width: number): number {
       inBlock = false;
     } else if (inFence) {
       height += codeLine;
-    } else if (text.slice(start, end).trim() === '') {
+    } else if (length === 0 || (length < 8 && text.slice(start, end).trim() === '')) {
       if (inBlock) height += blockGap;
       inBlock = false;
     } else if (first === 0x7c /* | */) {
@@ -130,6 +132,7 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
   override state = { near: false };
   private readonly slot = createRef<HTMLDivElement>();
   private shown = false;
+  private measured = false;
   private stopWatching: (() => void) | undefined;
 
   override shouldComponentUpdate(next: Props, nextState: { near: boolean }): boolean {
@@ -140,12 +143,12 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
 
   override componentDidMount(): void {
     this.watch();
-    if (this.shown) this.measure();
+    this.measure();
   }
 
-  override componentDidUpdate(previous: Props, previousState: { near: boolean }): void {
+  override componentDidUpdate(): void {
     this.watch();
-    if (this.shown && !previousState.near && !previous.atOnce) this.measure();
+    this.measure();
   }
 
   /**
@@ -157,9 +160,15 @@ export class LazyTurn extends Component<Props, { near: boolean }> {
    */
   private measure(): void {
     const element = this.slot.current;
-    if (!element || isActive(this.props.turn)) return;
-    element.classList.add('turn-measure');
-    requestAnimationFrame(() => requestAnimationFrame(() => element.classList.remove('turn-measure')));
+    if (this.measured || !this.shown || !element) return;
+    this.measured = true;
+    // An answer that streams in is laid out as it grows, in view; a very long one would make a long task of it.
+    if (isActive(this.props.turn) || this.props.turn.answer.length > measureLimit) return;
+    // In the next frame, not this one: the panel opening on its newest turns paints them first.
+    requestAnimationFrame(() => {
+      element.classList.add('turn-measure');
+      requestAnimationFrame(() => element.classList.remove('turn-measure'));
+    });
   }
 
   override componentWillUnmount(): void {
