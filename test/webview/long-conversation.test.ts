@@ -296,6 +296,13 @@ describe('long conversation (Chromium)', function () {
     const full = (await geometry()).scrollHeight;
     for (const [name, top] of [['bottom', full], ['middle', Math.round(full / 2)], ['top', 0]] as const) {
       await scrollTo(top);
+      if (name === 'middle') {
+        // With the boundary between two turns in view: the end of one answer, the next question.
+        await view.page.$eval('[data-slot="h151"]', (element) => element.scrollIntoView({ block: 'start' }));
+        await view.frames(4);
+        await view.page.$eval('.conversation', (element) => { element.scrollTop -= 350; });
+        await view.frames(4);
+      }
       await idle();
       await view.frames(3);
       const at = await geometry();
