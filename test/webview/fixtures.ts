@@ -197,7 +197,7 @@ export function longConversation(count: number, seed = 7): Turn[] {
   const next = seeded(seed);
   return Array.from({ length: count }, (_, index): Turn => {
     const status = index % 37 === 5 ? 'stopped' : index % 53 === 11 ? 'cut-off' : 'done';
-    return turn(`h${index + 1}`, index % 2 === 0 ? `Question ${index + 1}: how does the ${wordsEn[index % wordsEn.length]} work?` : `پرسش ${index + 1}: ${wordsFa[index % wordsFa.length]} چگونه کار می‌کند؟`, {
+    return turn(`h${index + 1}`, index % 2 === 0 ? `Question ${index + 1}: how does the ${wordsEn[1 + (index % (wordsEn.length - 1))]} work?` : `پرسش ${index + 1}: ${wordsFa[index % wordsFa.length]} چگونه کار می‌کند؟`, {
       answer: longAnswer(10_000 + Math.floor(next() * 10_000), seed * 1000 + index),
       status,
       mode: 'stream',
