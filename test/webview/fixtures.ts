@@ -147,3 +147,62 @@ export const xssSources: SourceView[] = [
   { title: 'Entity url', url: 'jav&#x61;script:window.__pwned("entity-url")', snippet: '<svg onload="window.__pwned(\'svg\')"></svg>' },
   { title: 'Good source', url: 'https://docs.example.com/ok', snippet: 'fine', score: 0.5 },
 ];
+
+/** A deterministic pseudo-random source, so every run sees the same conversation. */
+export function seeded(seed: number): () => number {
+  let value = seed;
+  return () => {
+    value = (value * 1103515245 + 12345) % 2147483648;
+    return value / 2147483648;
+  };
+}
+
+const wordsEn = 'the core answers streaming token proxy certificate request fallback endpoint panel source model cache retry network editor question user extension'.split(' ');
+const wordsFa = 'هسته پاسخ جریانی توکن پراکسی گواهی درخواست نقطه پنل منبع مدل حافظه تلاش شبکه ویرایشگر پرسش کاربر افزونه'.split(' ');
+
+/** An answer as a model writes one: paragraphs in both languages, lists, code, tables and headings. */
+export function longAnswer(targetBytes: number, seed = 42): string {
+  const next = seeded(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const sentence = (words: readonly string[], length: number) =>
+    Array.from({ length }, (_, index) => (index === 3 && next() < 0.3 ? `**${pick(words)}**` : index === 6 && next() < 0.3 ? `\`${pick(wordsEn)}\`` : pick(words))).join(' ');
+  const blocks: string[] = [];
+  let bytes = 0;
+  let section = 0;
+  while (bytes < targetBytes) {
+    const kind = next();
+    let block: string;
+    if (kind < 0.06) block = `## Section ${++section}: ${sentence(wordsEn, 4)}`;
+    else if (kind < 0.45) block = `${sentence(wordsEn, 30 + Math.floor(next() * 40))}.`;
+    else if (kind < 0.7) block = `React ${sentence(wordsFa, 30 + Math.floor(next() * 40))}.`;
+    else if (kind < 0.8) block = Array.from({ length: 3 + Math.floor(next() * 4) }, (_, index) => `${index + 1}. ${sentence(next() < 0.5 ? wordsEn : wordsFa, 8)}`).join('\n');
+    else if (kind < 0.92) {
+      const lines = Array.from({ length: 5 + Math.floor(next() * 10) }, (_, index) => `  const value${index} = await client.ask("${pick(wordsEn)}", { retries: ${index} }); // ${pick(wordsEn)}`);
+      block = ['```typescript', 'export async function run(client: Client): Promise<void> {', ...lines, '}', '```'].join('\n');
+    } else {
+      const rows = Array.from({ length: 4 }, () => `| \`${pick(wordsEn)}\` | ${pick(wordsFa)} | ${Math.floor(next() * 1000)} |`);
+      block = ['| Setting | توضیح | Value |', '|---|---|--:|', ...rows].join('\n');
+    }
+    blocks.push(block);
+    bytes += Buffer.byteLength(block) + 2;
+  }
+  return blocks.join('\n\n') + '\n';
+}
+
+/**
+ * A conversation of `count` finished turns with answers of 10–20 KB (code, tables, Persian), a few of them stopped
+ * or cut off (they offer Retry), some with sources and details. Turn ids are `h1` … `hN`.
+ */
+export function longConversation(count: number, seed = 7): Turn[] {
+  const next = seeded(seed);
+  return Array.from({ length: count }, (_, index): Turn => {
+    const status = index % 37 === 5 ? 'stopped' : index % 53 === 11 ? 'cut-off' : 'done';
+    return turn(`h${index + 1}`, index % 2 === 0 ? `Question ${index + 1}: how does the ${wordsEn[1 + (index % (wordsEn.length - 1))]} work?` : `پرسش ${index + 1}: ${wordsFa[index % wordsFa.length]} چگونه کار می‌کند؟`, {
+      answer: longAnswer(10_000 + Math.floor(next() * 10_000), seed * 1000 + index),
+      status,
+      mode: 'stream',
+      sources: index % 3 === 0 ? sourcesEn : [],
+      metadata: status === 'done' ? { model: 'gpt-4', tokens: 3000 + index, processingTimeMs: 2400, cached: false } : undefined,
+    });
+  });
+}

@@ -181,9 +181,26 @@ export class WebviewPage {
     await this.frames(2);
   }
 
-  /** Waits until every finished code block has its colours (the panel highlights them when it is idle). */
+  /**
+   * Waits until every finished code block has its colours. The panel highlights a block when it is idle and the
+   * block is in view, so each block still waiting is scrolled into view in turn.
+   */
   async highlighted(): Promise<void> {
-    await this.page.waitForFunction(() => document.querySelector('.code-block code[aria-busy]') === null);
+    for (;;) {
+      const waiting = await this.page.evaluate(() => {
+        const code = document.querySelector('.code-block code[aria-busy]');
+        code?.closest('.code-block')?.scrollIntoView({ block: 'nearest' });
+        return code !== null;
+      });
+      if (!waiting) return;
+      await this.page.waitForFunction(() => {
+        const code = document.querySelector('.code-block code[aria-busy]');
+        if (!code) return true;
+        const box = code.getBoundingClientRect();
+        // Still waiting, but out of view (a block above grew): scroll again.
+        return box.bottom < 0 || box.top > innerHeight;
+      });
+    }
   }
 
   /** Waits for `count` animation frames. */

@@ -7,7 +7,8 @@ import { isActive, type Announcement, type ChatModel, type ChatStore } from '../
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
-import { TurnView, type TurnActions } from './TurnView';
+import { firstShownAtOnce, TurnGroup, turnsPerGroup, TurnVisibility } from './LazyTurn';
+import type { TurnActions } from './TurnView';
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
   if (!announcement) return '';
@@ -94,6 +95,25 @@ export function App({ store }: { store: ChatStore }) {
   }, [model.locale, fallback]);
 
   const { scroller, content, onScroll } = useStickToBottom(model.turns.length > 0);
+  const visibility = useMemo(() => ({ groups: new TurnVisibility(), slots: new TurnVisibility() }), []);
+  useLayoutEffect(() => {
+    if (scroller.current) {
+      visibility.groups.attach(scroller.current);
+      visibility.slots.attach(scroller.current);
+    }
+    return () => {
+      visibility.groups.detach();
+      visibility.slots.detach();
+    };
+  }, [visibility, scroller]);
+  // The panel opens at the end: the newest turns filling two screens are built at once, the rest when near the view.
+  const shownAtOnce = firstShownAtOnce(model.turns, 2 * window.innerHeight);
+  // Stable, so that typing or a streaming answer does not render the composer's handlers anew.
+  const composerActions = useMemo(() => ({
+    setDraft: (text: string) => store.setDraft(text),
+    send: () => store.send(),
+    stop: () => store.stop(),
+  }), [store]);
 
   return (
     <MarkdownEnvContext.Provider value={env}>
@@ -110,8 +130,10 @@ export function App({ store }: { store: ChatStore }) {
             <EmptyState t={t} hasToken={model.hasToken} setToken={() => store.setToken()} />
           ) : (
             <div class="turns" ref={content}>
-              {model.turns.map((turn) => (
-                <TurnView key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} canRetry={!busy} />
+              {Array.from({ length: Math.ceil(model.turns.length / turnsPerGroup) }, (_, group) => (
+                <TurnGroup key={group} first={group * turnsPerGroup}
+                  turns={model.turns.slice(group * turnsPerGroup, (group + 1) * turnsPerGroup)} busy={busy}
+                  shownAtOnce={shownAtOnce} t={t} fallback={fallback} actions={actions} groups={visibility.groups} slots={visibility.slots} />
               ))}
             </div>
           )}
@@ -127,7 +149,7 @@ export function App({ store }: { store: ChatStore }) {
           {announcementText(model.announcement, t)}
         </div>
         <Composer draft={model.draft} busy={busy} focusRequest={model.focusRequest} dir={fallback} t={t}
-          setDraft={(text) => store.setDraft(text)} send={() => store.send()} stop={() => store.stop()} />
+          setDraft={composerActions.setDraft} send={composerActions.send} stop={composerActions.stop} />
       </div>
     </MarkdownEnvContext.Provider>
   );

@@ -22,13 +22,8 @@ export function Composer({ draft, busy, focusRequest, dir, t, setDraft, send, st
     if (focusRequest > 0) input.current?.focus();
   }, [focusRequest]);
 
-  // Grow with the text up to a limit (CSS max-block-size), then scroll.
-  useEffect(() => {
-    const element = input.current;
-    if (!element) return;
-    element.style.blockSize = 'auto';
-    element.style.blockSize = `${element.scrollHeight + 2}px`;
-  }, [draft]);
+  // The input grows with its text by CSS (field-sizing), up to max-block-size: measuring it here after every key
+  // forced the page's layout three times per keystroke.
 
   const onKeyDown = (event: KeyboardEvent) => {
     // While an input method composes (Persian, CJK), Enter confirms the composition and must not send.

@@ -18,7 +18,7 @@ export interface TurnActions {
   openLink(url: string): void;
 }
 
-interface Props {
+export interface TurnViewProps {
   turn: TurnModel;
   t: Translate;
   fallback: Direction;
@@ -107,13 +107,13 @@ function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translat
   );
 }
 
-export class TurnView extends Component<Props> {
-  override shouldComponentUpdate(next: Props): boolean {
+export class TurnView extends Component<TurnViewProps> {
+  override shouldComponentUpdate(next: TurnViewProps): boolean {
     const props = this.props;
     return next.turn !== props.turn || next.t !== props.t || next.canRetry !== props.canRetry;
   }
 
-  override render({ turn, t, fallback, actions, canRetry }: Props) {
+  override render({ turn, t, fallback, actions, canRetry }: TurnViewProps) {
     const active = isActive(turn);
     const snapshot = turn.markdown.snapshot();
     const hasText = turn.answer.length > 0;

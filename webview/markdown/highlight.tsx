@@ -86,15 +86,16 @@ export function highlightedCode(code: string, language: string | undefined): Com
 /**
  * Highlights `code` in an idle period, then calls `done` (which renders the block again, now from the cache).
  * A fence that closes while the answer streams would otherwise pay highlight.js (about 3 ms for a 15-line block,
- * traced) inside the animation frame that shows the next chunks.
+ * traced) inside the animation frame that shows the next chunks. With the block's `element`, not before the block
+ * comes into view: code scrolled far away may never be looked at.
  * Returns a function that cancels it, for a block that goes away first.
  */
-export function highlightWhenIdle(code: string, language: string, done: () => void): () => void {
+export function highlightWhenIdle(code: string, language: string, done: () => void, element?: Element): () => void {
   return whenIdle(() => {
     const known = knownLanguage(language);
     if (known && !cache.has(cacheKey(code, known))) highlightNow(code, known);
     done();
-  });
+  }, element);
 }
 
 /**

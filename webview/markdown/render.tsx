@@ -1,8 +1,8 @@
 // Markdown tokens (from marked) to Preact nodes. Nothing here produces HTML: text becomes text nodes, raw HTML in
 // an answer is shown as text, links keep only http and https (the shared URL policy) and open through the host,
 // images are never loaded (they become links), code is highlighted from highlight.js's scope tree.
-import { Component, createContext, type ComponentChildren, type JSX } from 'preact';
-import { useContext, useEffect, useState } from 'preact/hooks';
+import { Component, createContext, type ComponentChildren, type JSX, type RefObject } from 'preact';
+import { useContext, useEffect, useRef, useState } from 'preact/hooks';
 import type { Token, Tokens } from 'marked';
 import { blockDirection, type Direction } from '../../src/shared/direction';
 import type { Translate } from '../i18n';
@@ -139,11 +139,11 @@ function CopyButton({ text, label, icon }: { text: string; label: string; icon: 
  * The highlighted children of a finished code block, or undefined while it is not finished or not highlighted yet
  * (then it shows as plain text for a moment: highlighting waits for an idle period, not the next frame).
  */
-function useHighlightedCode(code: string, language: string, finished: boolean): ComponentChildren | undefined {
+function useHighlightedCode(code: string, language: string, finished: boolean, element: RefObject<Element>): ComponentChildren | undefined {
   const [, setHighlighted] = useState(0);
   const children = finished ? highlightedCode(code, language) : undefined;
   const waiting = finished && children === undefined;
-  useEffect(() => (waiting ? highlightWhenIdle(code, language, () => setHighlighted((count) => count + 1)) : undefined), [waiting, code, language]);
+  useEffect(() => (waiting ? highlightWhenIdle(code, language, () => setHighlighted((count) => count + 1), element.current ?? undefined) : undefined), [waiting, code, language]);
   return children;
 }
 
@@ -151,7 +151,8 @@ function CodeBlock({ token, closed, caret }: { token: Tokens.Code; closed: boole
   const env = useContext(MarkdownEnvContext);
   const language = token.lang?.trim().split(/\s+/)[0] ?? '';
   const finished = closed || isFenceClosed(token);
-  const highlightedChildren = useHighlightedCode(token.text, language, finished);
+  const pre = useRef<HTMLPreElement>(null);
+  const highlightedChildren = useHighlightedCode(token.text, language, finished, pre);
   if (!env) return null;
   const highlighted = highlightedChildren !== undefined;
   const body = highlightedChildren ?? token.text;
@@ -165,7 +166,7 @@ function CodeBlock({ token, closed, caret }: { token: Tokens.Code; closed: boole
           <Icon name="insert" />
         </button>
       </div>
-      <pre tabIndex={0} aria-label={env.t('codeLabel', language || 'text')}>
+      <pre ref={pre} tabIndex={0} aria-label={env.t('codeLabel', language || 'text')}>
         {/* Busy for the moment it waits for its colours: the same text is about to be drawn again. */}
         <code class={highlighted && language ? `hljs language-${language}` : undefined} aria-busy={finished && !highlighted ? true : undefined}>
           {body}

@@ -92,4 +92,99 @@ function stream(turnId: string, perTick: number, tickMs: number): Promise<Stream
   });
 }
 
-(globalThis as unknown as { __driver: unknown }).__driver = { load, stream, renderedChars, posted };
+let held: unknown;
+
+/** Hands a message to the page ahead of time (a conversation of megabytes), so copying it in is not measured. */
+function hold(message: unknown): void {
+  held = message;
+}
+
+interface PaintResult {
+  /** From posting the message to the end of the frame that shows `selector`. */
+  paintMs: number;
+  /** Long tasks (over 50 ms) from posting until a second after that frame. */
+  longTasks: number[];
+}
+
+/**
+ * Posts `messages` (the held one when empty) as the host does, and times them to the paint of the first frame in
+ * which `selector` matches. The panel applies messages in an animation frame callback registered when the first
+ * arrives; this listener is registered after the panel's, so its frame callback runs after the panel's.
+ */
+function timeToPaint(messages: unknown[], selector: string, settleMs = 1000): Promise<PaintResult> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    let started = 0;
+    channel.port1.onmessage = () => {
+      const painted = performance.now();
+      setTimeout(() => {
+        const own = longTasks.filter((task) => task.start + task.duration > started && task.start < painted + settleMs);
+        resolve({ paintMs: painted - started, longTasks: own.map((task) => task.duration) });
+      }, settleMs);
+    };
+    const check = () => {
+      if (document.querySelector(selector)) channel.port2.postMessage(0);
+      else requestAnimationFrame(check);
+    };
+    let armed = false;
+    const listener = () => {
+      if (armed) return;
+      armed = true;
+      window.removeEventListener('message', listener);
+      requestAnimationFrame(check);
+    };
+    window.addEventListener('message', listener);
+    started = performance.now();
+    for (const message of messages.length > 0 ? messages : [held]) window.postMessage(message, '*');
+  });
+}
+
+interface KeyLatencies {
+  stop(): number[];
+}
+let keyWatch: KeyLatencies | undefined;
+
+/** Starts timing every key press from its event time to the paint of the frame after it. */
+function watchKeys(): void {
+  const latencies: number[] = [];
+  const channel = new MessageChannel();
+  let pending: number[] = [];
+  let armed = false;
+  channel.port1.onmessage = () => {
+    const painted = performance.now();
+    for (const time of pending) latencies.push(painted - time);
+    pending = [];
+    armed = false;
+  };
+  const onKey = (event: KeyboardEvent) => {
+    // The event's time is when the browser received the key: waiting in the queue behind other work counts.
+    pending.push(event.timeStamp);
+    if (armed) return;
+    armed = true;
+    requestAnimationFrame(() => channel.port2.postMessage(0));
+  };
+  window.addEventListener('keydown', onKey);
+  keyWatch = {
+    stop: () => {
+      window.removeEventListener('keydown', onKey);
+      return latencies;
+    },
+  };
+}
+
+function stopKeys(): number[] {
+  const latencies = keyWatch?.stop() ?? [];
+  keyWatch = undefined;
+  return latencies;
+}
+
+/** What the open conversation holds: elements, code blocks built and highlighted. */
+function census(): { domNodes: number; codeBlocks: number; highlighted: number } {
+  return {
+    domNodes: document.getElementsByTagName('*').length,
+    codeBlocks: document.querySelectorAll('.code-block code').length,
+    highlighted: document.querySelectorAll('.code-block code.hljs').length,
+  };
+}
+
+(globalThis as unknown as { __driver: unknown }).__driver = { load, stream, renderedChars, posted, hold, timeToPaint, watchKeys, stopKeys, census };
