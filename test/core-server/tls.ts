@@ -16,21 +16,31 @@ export interface TestCertificates {
 
 const HOUR_MS = 3600_000;
 
-/**
- * EC P-256 keys (fast to make) and SHA-256 signatures. The certificates carry no key identifiers (selfsigned
- * cannot add them): Node's TLS and undici verify the chain without them; `openssl verify -x509_strict` does not.
- */
-export async function createTestCertificates(): Promise<TestCertificates> {
+/** A certificate and its private key, both PEM. */
+export interface Identity {
+  cert: string;
+  key: string;
+}
+
+function validity(): { notBeforeDate: Date; notAfterDate: Date } {
   const now = Date.now();
   // An hour back, so a clock a little behind does not reject a certificate made a moment ago.
-  const validity = { notBeforeDate: new Date(now - HOUR_MS), notAfterDate: new Date(now + 30 * 24 * HOUR_MS) };
+  return { notBeforeDate: new Date(now - HOUR_MS), notAfterDate: new Date(now + 30 * 24 * HOUR_MS) };
+}
+
+/**
+ * A CA of the test's own, which nothing trusts unless told to (a company CA the machine does not know). EC P-256
+ * keys (fast to make) and SHA-256 signatures. The certificates carry no key identifiers (selfsigned cannot add
+ * them): Node's TLS and undici verify the chain without them; `openssl verify -x509_strict` does not.
+ */
+export async function createAuthority(commonName: string): Promise<Identity> {
   const ca = await selfsigned.generate(
     [
-      { name: 'commonName', value: 'Tejarat Chat Test Root CA' },
+      { name: 'commonName', value: commonName },
       { name: 'organizationName', value: 'Tejarat Chat tests' },
     ],
     {
-      ...validity,
+      ...validity(),
       keyType: 'ec',
       algorithm: 'sha256',
       extensions: [
@@ -39,11 +49,16 @@ export async function createTestCertificates(): Promise<TestCertificates> {
       ],
     },
   );
+  return { cert: ca.cert, key: ca.private };
+}
+
+/** A server certificate for localhost, 127.0.0.1 and ::1, signed by `ca`. */
+export async function loopbackCertificate(ca: Identity): Promise<Identity> {
   const leaf = await selfsigned.generate([{ name: 'commonName', value: 'localhost' }], {
-    ...validity,
+    ...validity(),
     keyType: 'ec',
     algorithm: 'sha256',
-    ca: { key: ca.private, cert: ca.cert },
+    ca: { key: ca.key, cert: ca.cert },
     extensions: [
       { name: 'basicConstraints', cA: false, critical: true },
       { name: 'keyUsage', digitalSignature: true, critical: true },
@@ -58,5 +73,11 @@ export async function createTestCertificates(): Promise<TestCertificates> {
       },
     ],
   });
-  return { caPem: ca.cert, caKey: ca.private, key: leaf.private, cert: leaf.cert };
+  return { cert: leaf.cert, key: leaf.private };
+}
+
+export async function createTestCertificates(): Promise<TestCertificates> {
+  const ca = await createAuthority('Tejarat Chat Test Root CA');
+  const leaf = await loopbackCertificate(ca);
+  return { caPem: ca.cert, caKey: ca.key, key: leaf.key, cert: leaf.cert };
 }

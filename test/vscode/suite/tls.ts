@@ -3,33 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { createServer } from 'node:tls';
-import selfsigned from 'selfsigned';
+import { createAuthority, loopbackCertificate, type Identity } from '../../core-server/tls';
 
-export interface Authority {
-  cert: string;
-  key: string;
-}
-
-const HOUR_MS = 3600_000;
-
-function validity(): { notBeforeDate: Date; notAfterDate: Date } {
-  const now = Date.now();
-  return { notBeforeDate: new Date(now - HOUR_MS), notAfterDate: new Date(now + 24 * HOUR_MS) };
-}
-
-/** A CA of the test's own, which nothing trusts unless told to (a company CA the machine does not know). */
-export async function createAuthority(name: string): Promise<Authority> {
-  const ca = await selfsigned.generate([{ name: 'commonName', value: name }], {
-    ...validity(),
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  return { cert: ca.cert, key: ca.private };
-}
+export type Authority = Identity;
+export { createAuthority, loopbackCertificate };
 
 /** The CA that run.mjs put into the system's bundle for this code-server, or why there is none. */
 export function systemAuthority(): Authority | { unavailable: string } {
@@ -39,23 +16,6 @@ export function systemAuthority(): Authority | { unavailable: string } {
     return { unavailable: process.env.TEJARAT_SUITE_SYSTEM_CA_UNAVAILABLE ?? 'the suite was not started by test/vscode/run.mjs' };
   }
   return { cert: readFileSync(certPath, 'utf8'), key: readFileSync(keyPath, 'utf8') };
-}
-
-/** A server certificate for 127.0.0.1 and localhost, signed by `ca`. */
-export async function loopbackCertificate(ca: Authority): Promise<{ cert: string; key: string }> {
-  const leaf = await selfsigned.generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    ...validity(),
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: { key: ca.key, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  return { cert: leaf.cert, key: leaf.private };
 }
 
 export interface TlsFront {
