@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createCoreClient, ERROR_TEXT, errorMessage, type CoreErrorInfo, type LogLevel, type StreamingStatus } from '../../src/core';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
-import { askOnce, clientFor, collect, listen, shape, type Answer } from './helpers';
+import { abortMidStream, askOnce, clientFor, collect, listen, shape, type Answer } from './helpers';
 
 const QUESTION = 'How do I set the access token?';
 
@@ -518,37 +518,13 @@ describe('RAG Core client', function () {
 
   describe('cancellation', function () {
     it('closes the socket at once when the signal aborts, and keeps the text so far', async function () {
-      let closedAt = 0;
-      const endless = await listen((request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write('data: {"type":"start"}\n\n');
-        const timer = setInterval(() => response.write('data: {"type":"chunk","content":"x"}\n\n'), 10);
-        request.socket.on('close', () => {
-          closedAt = Date.now();
-          clearInterval(timer);
-        });
-      });
-      const client = createCoreClient({ baseUrl: endless.url, getToken: () => 't' });
-      const controller = new AbortController();
-      let text = '';
-      let abortedAt = 0;
-      let last;
-      for await (const event of client.ask({ query: QUESTION }, { signal: controller.signal })) {
-        last = event;
-        if (event.type === 'chunk') text += event.content;
-        if (text.length === 5) {
-          abortedAt = Date.now();
-          controller.abort();
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      await client.close();
-      await endless.close();
+      const { last, text, closeDelayMs } = await abortMidStream({});
       assert.equal(last?.type, 'error');
       assert.equal(last?.type === 'error' && last.error.kind, 'cancelled');
       assert.equal(last?.type === 'error' && last.error.partial, true);
       assert.equal(text, 'xxxxx');
-      assert.ok(closedAt > 0 && closedAt - abortedAt < 100, `socket closed ${closedAt - abortedAt} ms after abort`);
+      // Generous for a busy machine: a connection the client left open would never close.
+      assert.ok(closeDelayMs < 2_000, `socket closed ${closeDelayMs} ms after abort`);
     });
   });
 

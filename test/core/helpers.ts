@@ -73,3 +73,50 @@ export async function listen(handler: Parameters<typeof createServer>[1]): Promi
     },
   };
 }
+
+export interface AbortedStream {
+  /** The last event the client gave: the error that ends the answer. */
+  last: AskEvent | undefined;
+  text: string;
+  /** From the abort to the server seeing its socket close. */
+  closeDelayMs: number;
+}
+
+/**
+ * Asks a server that streams chunks forever and aborts once `abortAfterChars` of text arrived. A stream that never
+ * ends closes only because the client closed it, so how soon it closes after the abort is what Stop costs.
+ */
+export async function abortMidStream(options: Partial<CoreClientOptions>, abortAfterChars = 5): Promise<AbortedStream> {
+  let closedAt = 0;
+  const endless = await listen((request, response) => {
+    response.writeHead(200, { 'content-type': 'text/event-stream' });
+    response.write('data: {"type":"start"}\n\n');
+    const timer = setInterval(() => response.write('data: {"type":"chunk","content":"x"}\n\n'), 10);
+    request.socket.on('close', () => {
+      closedAt = Date.now();
+      clearInterval(timer);
+    });
+  });
+  const client = createCoreClient({ baseUrl: endless.url, getToken: () => 't', ...options });
+  const controller = new AbortController();
+  let text = '';
+  let abortedAt = 0;
+  let last: AskEvent | undefined;
+  try {
+    for await (const event of client.ask({ query: 'How do I set the access token?' }, { signal: controller.signal })) {
+      last = event;
+      if (event.type === 'chunk') text += event.content;
+      if (text.length >= abortAfterChars && !abortedAt) {
+        abortedAt = Date.now();
+        controller.abort();
+      }
+    }
+    // The server notices a closed socket on its next turn of the event loop; a socket left open never closes.
+    for (let waited = 0; closedAt === 0 && waited < 5_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+  } finally {
+    await client.close();
+    await endless.close();
+  }
+  return { last, text, closeDelayMs: closedAt === 0 ? Infinity : closedAt - abortedAt };
+}
+

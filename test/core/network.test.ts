@@ -8,7 +8,7 @@ import { createServer as createTcpServer, type AddressInfo, type Socket } from '
 import selfsigned from 'selfsigned';
 import { createCoreClient, type CoreClientOptions, type LogLevel } from '../../src/core';
 import { startCoreServer, type RunningCoreServer } from '../core-server/server';
-import { askOnce, clientFor, collect, listen, type Answer } from './helpers';
+import { abortMidStream, askOnce, clientFor, collect, listen, type Answer } from './helpers';
 
 /** An HTTPS core with a self-signed certificate for 127.0.0.1, answering the normal endpoint only. */
 async function startTlsCore(): Promise<{ url: string; cert: string; close(): void }> {
@@ -350,34 +350,11 @@ describe('RAG Core client on the network', function () {
     });
 
     it('closes the connection at once when the signal aborts', async function () {
-      let closedAt = 0;
-      const endless = await listen((request, response) => {
-        response.writeHead(200, { 'content-type': 'text/event-stream' });
-        response.write('data: {"type":"start"}\n\n');
-        const timer = setInterval(() => response.write('data: {"type":"chunk","content":"x"}\n\n'), 10);
-        request.socket.on('close', () => {
-          closedAt = Date.now();
-          clearInterval(timer);
-        });
-      });
-      const client = createCoreClient({ baseUrl: endless.url, getToken: () => 't', transport: { kind: 'fetch', fetch: globalThis.fetch } });
-      const controller = new AbortController();
-      let text = '';
-      let abortedAt = 0;
-      let last;
-      for await (const event of client.ask({ query: QUESTION }, { signal: controller.signal })) {
-        last = event;
-        if (event.type === 'chunk') text += event.content;
-        if (text.length >= 5 && !abortedAt) {
-          abortedAt = Date.now();
-          controller.abort();
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      await endless.close();
+      const { last, closeDelayMs } = await abortMidStream({ transport: { kind: 'fetch', fetch: globalThis.fetch } });
       assert.equal(last?.type === 'error' && last.error.code, 'cancelled');
       assert.equal(last?.type === 'error' && last.error.partial, true);
-      assert.ok(closedAt > 0 && closedAt - abortedAt < 150, `socket closed ${closedAt - abortedAt} ms after abort`);
+      // Generous for a busy machine: a connection the client left open would never close.
+      assert.ok(closeDelayMs < 2_000, `socket closed ${closeDelayMs} ms after abort`);
     });
 
     it('follows a same-origin redirect and refuses another origin, as the own connection does', async function () {
