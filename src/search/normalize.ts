@@ -8,9 +8,9 @@
 // `normalizeWithMap` (character by character, with each folded character's place in the original, for snippets).
 
 /** Removed: harakat U+064B–U+065F, superscript alef U+0670, tatweel U+0640, ZWNJ, ZWJ, LRM, RLM. */
-const REMOVED = /[\u064B-\u065F\u0670\u0640\u200C\u200D\u200E\u200F]/g;
+const REMOVED = /[\u064B-\u065F\u0670\u0640\u200C\u200E\u200F]|\u200D/g;
 const REPLACED = /[\u064A\u0649\u0643\u0660-\u0669\u06F0-\u06F9\u03C2]/g;
-const MAPPED = /[\u064B-\u065F\u0670\u0640\u200C\u200D\u200E\u200F\u064A\u0649\u0643\u0660-\u0669\u06F0-\u06F9]/;
+const MAPPED = /[\u064B-\u065F\u0670\u0640\u200C\u200E\u200F\u064A\u0649\u0643\u0660-\u0669\u06F0-\u06F9]|\u200D/;
 
 function replacement(char: string): string {
   const code = char.charCodeAt(0);
