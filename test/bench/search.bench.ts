@@ -5,11 +5,10 @@
 // starts a search that the next one replaces, as the QuickPick and the panel do). Meanwhile an event-loop delay
 // monitor and the index's own slice timer give the longest time the loop was held. Also reports the time to build the
 // index in the background. A long slice on a machine whose cores are busy may be the process waiting for a core: the
-// line gives the load average beside the numbers.
-// index in the background. Prints a BENCH-RESULT line; exits 1 when p95 ≥ 100 ms or a slice ≥ 50 ms.
+// line gives the load average beside the numbers. Prints a BENCH-RESULT line; exits 1 when p95 ≥ 100 ms or a slice
+// ≥ 50 ms.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ConversationStore, type KeyValueStore } from '../../src/chat/conversationStore';
