@@ -38,11 +38,20 @@ export interface TejaratTestApi {
   forceDisplayLanguage(locale: Locale | undefined): Promise<void>;
   /** The warnings the extension showed as notifications in this window, in order. */
   notices(): readonly string[];
+  /**
+   * Answers the modal questions (delete, delete all) with `answer` instead of showing them, and records each question
+   * asked; undefined: show them again. A modal dialog of the workbench cannot be clicked from the extension host.
+   */
+  answerConfirmations(answer: boolean | undefined): void;
+  /** The modal questions asked since `answerConfirmations` was last called. */
+  confirmations(): readonly string[];
 }
 
 
 export function createTestApi(parts: Parts): TejaratTestApi {
   const { controller, tokens, clients, statusBar, views, context, display } = parts;
+  const asked: string[] = [];
+  const shown = parts.search.confirm;
   return {
     setToken: async (token) => {
       if (token === undefined) await tokens.clear();
@@ -74,5 +83,13 @@ export function createTestApi(parts: Parts): TejaratTestApi {
       display.force(locale, bundle);
     },
     notices: () => [...clients.notices],
+    answerConfirmations: (answer) => {
+      asked.length = 0;
+      parts.search.confirm = answer === undefined ? shown : async (message) => {
+        asked.push(message);
+        return answer;
+      };
+    },
+    confirmations: () => [...asked],
   };
 }

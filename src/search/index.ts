@@ -10,6 +10,7 @@
 //
 // No `vscode` import: the index runs unchanged in plain Node tests and the bench.
 import type { Conversation, ConversationSummary } from '../chat/conversationStore';
+import type { SearchHitView } from '../shared/messages';
 import { normalize, normalizeWithMap, queryTerms } from './normalize';
 
 /** The part of ConversationStore the index reads. */
@@ -20,21 +21,10 @@ export interface SearchSource {
   read(id: string): Promise<Conversation | undefined>;
 }
 
-export type SearchField = 'question' | 'answer';
+export type SearchField = SearchHitView['field'];
 
-export interface SearchHit {
-  conversationId: string;
-  title: string;
-  updatedAt: number;
-  turnId: string;
-  /** Position of the turn in its conversation, from 0. */
-  turnIndex: number;
-  field: SearchField;
-  /** A line of the original text around the first match, whitespace collapsed. */
-  snippet: string;
-  /** Where the query's words are in `snippet`: [start, end) pairs. */
-  marks: Array<[number, number]>;
-}
+/** A turn found: the shape the panel receives. */
+export type SearchHit = SearchHitView;
 
 export interface SearchResult {
   query: string;
