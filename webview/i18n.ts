@@ -48,6 +48,15 @@ const en = {
   answerFailed: 'Answer failed: {0}',
   image: 'Image: {0}',
   rawHtml: 'HTML shown as text',
+  searchConversations: 'Search conversations',
+  searchPlaceholder: 'Search every conversation…',
+  closeSearch: 'Close search (Esc)',
+  searchNone: 'No conversation has these words.',
+  searchResults: '{0} results',
+  searchManyResults: 'The first {0} results',
+  searchInQuestion: 'question {0}',
+  searchInAnswer: 'answer {0}',
+  untitled: '(untitled)',
 };
 
 export type StringKey = keyof typeof en;
@@ -99,6 +108,15 @@ const fa: Record<StringKey, string> = {
   answerFailed: 'پاسخ ناموفق بود: {0}',
   image: 'تصویر: {0}',
   rawHtml: 'HTML به‌صورت متن نمایش داده شده',
+  searchConversations: 'جستجو در گفتگوها',
+  searchPlaceholder: 'جستجو در همه‌ی گفتگوها…',
+  closeSearch: 'بستن جستجو (Esc)',
+  searchNone: 'هیچ گفتگویی این واژه‌ها را ندارد.',
+  searchResults: '{0} نتیجه',
+  searchManyResults: '{0} نتیجه‌ی نخست',
+  searchInQuestion: 'پرسش {0}',
+  searchInAnswer: 'پاسخ {0}',
+  untitled: '(بی‌نام)',
 };
 
 const tables: Record<Locale, Record<StringKey, string>> = { en, fa };

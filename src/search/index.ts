@@ -11,7 +11,7 @@
 // No `vscode` import: the index runs unchanged in plain Node tests and the bench.
 import type { Conversation, ConversationSummary } from '../chat/conversationStore';
 import type { SearchHitView } from '../shared/messages';
-import { normalize, normalizeWithMap, queryTerms } from './normalize';
+import { normalize, normalizeWithMap, queryTerms } from '../shared/normalize';
 
 /** The part of ConversationStore the index reads. */
 export interface SearchSource {

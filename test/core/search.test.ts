@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Conversation, ConversationStore, type KeyValueStore } from '../../src/chat/conversationStore';
 import { SearchIndex, snippetOf } from '../../src/search/index';
-import { normalize, normalizeWithMap, queryTerms } from '../../src/search/normalize';
+import { normalize, normalizeWithMap, queryTerms } from '../../src/shared/normalize';
 import type { Turn } from '../../src/shared/messages';
 
 class Memory implements KeyValueStore {

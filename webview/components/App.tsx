@@ -7,6 +7,7 @@ import { isActive, type Announcement, type ChatModel, type ChatStore } from '../
 import { Composer } from './Composer';
 import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
+import { SearchBox } from './SearchBox';
 import { TurnView, type TurnActions } from './TurnView';
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
@@ -100,6 +101,7 @@ export function App({ store }: { store: ChatStore }) {
       <div class="panel" aria-label={t('panelLabel')}>
         <header class="toolbar">
           <span class="toolbar-title">{t('assistant')}</span>
+          <SearchBox t={t} fallback={fallback} post={(message) => store.postSearch(message)} />
           <button type="button" class="icon-button" title={t('newConversation')} aria-label={t('newConversation')}
             disabled={busy} onClick={() => store.newConversation()}>
             <Icon name="add" />
