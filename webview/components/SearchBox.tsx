@@ -103,6 +103,7 @@ function revealTurn(turnId: string, query: string): () => void {
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let tries = 0;
+  let settle = 2;
   const support = highlights();
   const attempt = (): void => {
     const turn = document.querySelector(`[data-turn-id="${CSS.escape(turnId)}"]`);
@@ -111,9 +112,17 @@ function revealTurn(turnId: string, query: string): () => void {
       if (++tries < 120) frame = requestAnimationFrame(attempt);
       return;
     }
+    // Two frames after the turn appears: the conversation's first layout (and the view's follow-the-end scroll
+    // that comes with it) is over, so the scroll below is the last word.
+    if (settle-- > 0) {
+      frame = requestAnimationFrame(attempt);
+      return;
+    }
     const ranges = matchRanges(turn, query);
     const first = ranges[0]?.startContainer.parentElement;
     (first ?? turn).scrollIntoView({ block: 'center' });
+    // The view follows the end of the conversation until the reader scrolls away: tell it now, not a frame later.
+    turn.closest('.conversation')?.dispatchEvent(new Event('scroll'));
     turn.classList.remove('turn-revealed');
     // Restarts the fade when the same turn is revealed twice.
     void (turn as HTMLElement).offsetWidth;
