@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Conversation } from './chat/conversationStore';
 import { createConversationStore } from './chat/storage/setup';
-import type { ChatState, ConversationView, Locale, WebviewMessage } from './shared/messages';
+import type { ChatState, ConversationView, HostMessage, Locale, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
 
@@ -45,6 +45,8 @@ export interface TejaratTestApi {
   answerConfirmations(answer: boolean | undefined): void;
   /** The modal questions asked since `answerConfirmations` was last called. */
   confirmations(): readonly string[];
+  /** What search posted to the chat webviews (results, reveals), in order. */
+  searchPosts(): readonly HostMessage[];
 }
 
 
@@ -52,6 +54,12 @@ export function createTestApi(parts: Parts): TejaratTestApi {
   const { controller, tokens, clients, statusBar, views, context, display } = parts;
   const asked: string[] = [];
   const shown = parts.search.confirm;
+  const searchPosts: HostMessage[] = [];
+  const post = parts.search.post;
+  parts.search.post = (message) => {
+    searchPosts.push(message);
+    post(message);
+  };
   return {
     setToken: async (token) => {
       if (token === undefined) await tokens.clear();
@@ -91,5 +99,6 @@ export function createTestApi(parts: Parts): TejaratTestApi {
       };
     },
     confirmations: () => [...asked],
+    searchPosts: () => [...searchPosts],
   };
 }
