@@ -245,7 +245,7 @@ export function SearchBox({ t, fallback, post }: Props) {
       {results && (
         <div class="search-results">
           <div class="search-count" role="status" aria-live="polite">
-            {hits.length === 0 ? t('searchNone') : results.more ? t('searchManyResults', hits.length) : t('searchResults', hits.length)}
+            {hits.length === 0 ? t('searchNone') : results.more ? t('searchManyResults', hits.length) : hits.length === 1 ? t('searchResult') : t('searchResults', hits.length)}
           </div>
           <ul id={listId} role="listbox" aria-label={t('searchConversations')}>
             {hits.map((hit, index) => (
