@@ -4,9 +4,9 @@
 // missing ZWNJ), the time from the last keystroke to the results, each query typed letter by letter (every keystroke
 // starts a search that the next one replaces, as the QuickPick and the panel do). Meanwhile an event-loop delay
 // monitor and the index's own slice timer give the longest time the loop was held. Also reports the time to build the
-// index in the background. A long slice on a machine whose cores are busy may be the process waiting for a core: the
-// line gives the load average beside the numbers. Prints a BENCH-RESULT line; exits 1 when p95 ≥ 100 ms or a slice
-// ≥ 50 ms.
+// index in the background. A slice is timed in wall time and in the process's CPU time: on a machine whose cores are
+// busy, wall time also counts the process waiting for a core (the line gives the load average). Prints a
+// BENCH-RESULT line; exits 1 when p95 ≥ 100 ms or a slice takes ≥ 50 ms of CPU.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +120,11 @@ async function main(): Promise<void> {
     for (const summary of store.list()) bytes += summary.bytes;
     console.log(`history: ${store.list().length} conversations, ${(bytes / 1e6).toFixed(1)} MB on disk`);
 
-    const index = new SearchIndex(store);
+    const cpuClock = (): number => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    };
+    const index = new SearchIndex(store, { cpuClock });
     const delay = monitorEventLoopDelay({ resolution: 5 });
     delay.enable();
     const buildStart = performance.now();
@@ -128,13 +132,16 @@ async function main(): Promise<void> {
     const buildMs = performance.now() - buildStart;
     const buildMaxDelay = delay.max / 1e6;
     const buildSlice = index.longestSliceMs;
-    console.log(`index built in the background in ${buildMs.toFixed(0)} ms; longest slice ${buildSlice.toFixed(1)} ms; event-loop delay max ${buildMaxDelay.toFixed(1)} ms`);
+    const buildSliceCpu = index.longestSliceCpuMs;
+    console.log(`index built in the background in ${buildMs.toFixed(0)} ms; longest slice ${buildSlice.toFixed(1)} ms wall, ${buildSliceCpu.toFixed(1)} ms CPU; event-loop delay max ${buildMaxDelay.toFixed(1)} ms`);
     delay.reset();
     index.longestSliceMs = 0;
+    index.longestSliceCpuMs = 0;
 
     // Warm-up: the JIT, as a user's first searches would.
     for (const query of queries.slice(0, 5)) await index.search(query);
     index.longestSliceMs = 0;
+    index.longestSliceCpuMs = 0;
     delay.reset();
 
     const times: number[] = [];
@@ -162,10 +169,12 @@ async function main(): Promise<void> {
     const max = sorted[sorted.length - 1] ?? NaN;
     const maxDelay = delay.max / 1e6;
     const slice = index.longestSliceMs;
+    const sliceCpu = index.longestSliceCpuMs;
     for (const [k, query] of queries.entries()) console.log(`  ${(times[k] ?? 0).toFixed(1).padStart(6)} ms  ${query}`);
-    console.log(`search: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${queries.length} queries (${hitsTotal} hits shown); longest synchronous slice ${slice.toFixed(1)} ms; event-loop delay max ${maxDelay.toFixed(1)} ms`);
-    console.log(`BENCH-RESULT search ${CONVERSATIONS}x${TURNS} (${(bytes / 1e6).toFixed(1)} MB, load ${loadavg()[0]?.toFixed(1)}): p95 ${p95.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms; longest slice ${Math.max(slice, buildSlice).toFixed(1)} ms; loop delay max ${Math.max(maxDelay, buildMaxDelay).toFixed(1)} ms; index build ${buildMs.toFixed(0)} ms in the background`);
-    if (!(p95 < 100) || Math.max(slice, buildSlice) >= 50) process.exitCode = 1;
+    console.log(`search: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms over ${queries.length} queries (${hitsTotal} hits shown); longest synchronous slice ${slice.toFixed(1)} ms wall, ${sliceCpu.toFixed(1)} ms CPU; event-loop delay max ${maxDelay.toFixed(1)} ms`);
+    console.log(`BENCH-RESULT search ${CONVERSATIONS}x${TURNS} (${(bytes / 1e6).toFixed(1)} MB, load ${loadavg()[0]?.toFixed(1)}): p95 ${p95.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms, max ${max.toFixed(1)} ms; longest slice ${Math.max(slice, buildSlice).toFixed(1)} ms wall / ${Math.max(sliceCpu, buildSliceCpu).toFixed(1)} ms CPU; loop delay max ${Math.max(maxDelay, buildMaxDelay).toFixed(1)} ms; index build ${buildMs.toFixed(0)} ms in the background`);
+    // The slice limit is checked in CPU time: wall time on a loaded machine also counts waiting for a core.
+    if (!(p95 < 100) || Math.max(sliceCpu, buildSliceCpu) >= 50) process.exitCode = 1;
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
