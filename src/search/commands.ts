@@ -62,7 +62,9 @@ export function searchConversations(parts: SearchParts, initial?: string): Promi
   pick.title = vscode.l10n.t('Tejarat: Search Conversations');
   pick.placeholder = vscode.l10n.t('Search questions and answers of every conversation (Persian or English)');
   pick.matchOnDescription = false;
-  pick.matchOnDetail = false;
+  // VS Code then marks the words in the snippet where they are spelled as typed; every result shows either way
+  // (`alwaysShow`), as the search's own folding found it.
+  pick.matchOnDetail = true;
   // Keeps VS Code from sorting or filtering our results by its own matching.
   (pick as { sortByLabel?: boolean }).sortByLabel = false;
   let latest = 0;
