@@ -146,6 +146,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     const reveal = this.pendingReveal;
     if (reveal && reveal.until > Date.now() && state.conversation.turns.some((turn) => turn.id === reveal.message.turnId)) {
       this.post(surface, reveal.message);
+      this.pendingReveal = undefined;
     }
   }
 
@@ -179,6 +180,8 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     for (const surface of this.surfaces) {
       if (!surface.ready) continue;
       for (const message of messages) this.post(surface, message);
+      // Delivered: a view shown again later does not jump back to it.
+      if (this.pendingReveal && messages.includes(this.pendingReveal.message)) this.pendingReveal = undefined;
     }
   }
 
