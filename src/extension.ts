@@ -13,6 +13,8 @@ import { DisplayLanguage } from './chat/displayLanguage';
 import { CLIENT_SETTINGS } from './config';
 import type { Locale } from './shared/messages';
 import type { Parts } from './parts';
+import { handleSearchIntent, modalConfirm, registerSearchCommands, type SearchParts } from './search/commands';
+import { SearchIndex } from './search/index';
 import { adoptDevToken, TokenStore } from './secrets';
 import { StatusBar } from './statusBar';
 import { createTestApi, type TejaratTestApi } from './testApi';
@@ -55,7 +57,23 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
     log.info(`Inserted ${text.length} characters (${target === 'cursor' ? 'at the cursor' : 'new document'}).`);
     return document;
   };
-  const handleIntent = createIntentHandler(controller, insert);
+  const searchIndex = new SearchIndex(store);
+  // The folded text of the history is built a moment after it is read, in slices that yield, so the first search
+  // does not wait for it and startup does not compete with it.
+  const warm = setTimeout(() => {
+    void store.ready().then(() => searchIndex.warm()).catch((error: unknown) => log.warn(`Indexing the conversations for search failed: ${String(error)}`));
+  }, 2_000);
+  keep({ dispose: () => clearTimeout(warm) });
+  // The views need the intent handler, and search needs the views: filled in once they exist.
+  const late: { views?: ChatViews } = {};
+  const search: SearchParts = {
+    store, controller, search: searchIndex, log, confirm: modalConfirm,
+    showChat: () => late.views?.reveal() ?? Promise.resolve(),
+    post: (message) => late.views?.send(message),
+  };
+  const baseIntent = createIntentHandler(controller, insert);
+  const handleIntent: Parts['handleIntent'] = (message) =>
+    message.type === 'search' || message.type === 'openSearchResult' ? handleSearchIntent(search, message) : baseIntent(message);
   const views = keep(
     new ChatViews(
       context.extensionUri,
@@ -67,12 +85,14 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
       log,
     ),
   );
+  late.views = views;
   keep(vscode.window.registerWebviewViewProvider(VIEW_ID, views));
   // The chat tab of the last session comes back after a reload, with the open conversation.
   keep(vscode.window.registerWebviewPanelSerializer(PANEL_TYPE, { deserializeWebviewPanel: async (panel) => views.restorePanel(panel) }));
 
-  const parts: Parts = { context, log, tokens, statusBar, clients, store, controller, views, insert, handleIntent, display };
+  const parts: Parts = { context, log, tokens, statusBar, clients, store, controller, views, insert, handleIntent, display, search };
   for (const command of registerCommands(parts)) keep(command);
+  for (const command of registerSearchCommands(search)) keep(command);
 
   keep(tokens.onDidChange((hasToken) => statusBar.update({ hasToken })));
   keep(

@@ -6,6 +6,7 @@ import type { ChatController } from './chat/controller';
 import type { ConversationStore } from './chat/conversationStore';
 import type { DisplayLanguage } from './chat/displayLanguage';
 import type { InsertTarget, WebviewMessage } from './shared/messages';
+import type { SearchParts } from './search/commands';
 import type { TokenStore } from './secrets';
 import type { StatusBar } from './statusBar';
 import type { ChatViews } from './views/chatViewProvider';
@@ -23,6 +24,8 @@ export interface Parts {
   readonly views: ChatViews;
   /** The panel's locale and the language of error sentences: VS Code's display language. */
   readonly display: DisplayLanguage;
+  /** Search, export and delete; `confirm` is replaced by the test API to answer modal questions. */
+  readonly search: SearchParts;
   insert(text: string, target: InsertTarget): Promise<vscode.TextDocument>;
   /** What a chat webview asked for; resolves when it is done. */
   handleIntent(message: Intent): Promise<unknown>;

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Conversation } from './chat/conversationStore';
 import { createConversationStore } from './chat/storage/setup';
-import type { ChatState, ConversationView, Locale, WebviewMessage } from './shared/messages';
+import type { ChatState, ConversationView, HostMessage, Locale, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
 
@@ -38,11 +38,28 @@ export interface TejaratTestApi {
   forceDisplayLanguage(locale: Locale | undefined): Promise<void>;
   /** The warnings the extension showed as notifications in this window, in order. */
   notices(): readonly string[];
+  /**
+   * Answers the modal questions (delete, delete all) with `answer` instead of showing them, and records each question
+   * asked; undefined: show them again. A modal dialog of the workbench cannot be clicked from the extension host.
+   */
+  answerConfirmations(answer: boolean | undefined): void;
+  /** The modal questions asked since `answerConfirmations` was last called. */
+  confirmations(): readonly string[];
+  /** What search posted to the chat webviews (results, reveals), in order. */
+  searchPosts(): readonly HostMessage[];
 }
 
 
 export function createTestApi(parts: Parts): TejaratTestApi {
   const { controller, tokens, clients, statusBar, views, context, display } = parts;
+  const asked: string[] = [];
+  const shown = parts.search.confirm;
+  const searchPosts: HostMessage[] = [];
+  const post = parts.search.post;
+  parts.search.post = (message) => {
+    searchPosts.push(message);
+    post(message);
+  };
   return {
     setToken: async (token) => {
       if (token === undefined) await tokens.clear();
@@ -74,5 +91,14 @@ export function createTestApi(parts: Parts): TejaratTestApi {
       display.force(locale, bundle);
     },
     notices: () => [...clients.notices],
+    answerConfirmations: (answer) => {
+      asked.length = 0;
+      parts.search.confirm = answer === undefined ? shown : async (message) => {
+        asked.push(message);
+        return answer;
+      };
+    },
+    confirmations: () => [...asked],
+    searchPosts: () => [...searchPosts],
   };
 }

@@ -56,6 +56,16 @@ const en = {
   contextOneLine: '1 line',
   contextShortened: 'shortened',
   contextSentTitle: 'Sent with the question. Open to see exactly what was sent.',
+  searchConversations: 'Search conversations',
+  searchPlaceholder: 'Search every conversation…',
+  closeSearch: 'Close search (Esc)',
+  searchNone: 'No conversation has these words.',
+  searchResult: '1 result',
+  searchResults: '{0} results',
+  searchManyResults: 'The first {0} results',
+  searchInQuestion: 'question {0}',
+  searchInAnswer: 'answer {0}',
+  untitled: '(untitled)',
 };
 
 export type StringKey = keyof typeof en;
@@ -115,6 +125,16 @@ const fa: Record<StringKey, string> = {
   contextOneLine: '۱ سطر',
   contextShortened: 'کوتاه‌شده',
   contextSentTitle: 'همراه پرسش فرستاده شد. باز کنید تا دقیقاً همان متن فرستاده‌شده را ببینید.',
+  searchConversations: 'جستجو در گفتگوها',
+  searchPlaceholder: 'جستجو در همه‌ی گفتگوها…',
+  closeSearch: 'بستن جستجو (Esc)',
+  searchNone: 'هیچ گفتگویی این واژه‌ها را ندارد.',
+  searchResult: '۱ نتیجه',
+  searchResults: '{0} نتیجه',
+  searchManyResults: '{0} نتیجه‌ی نخست',
+  searchInQuestion: 'پرسش {0}',
+  searchInAnswer: 'پاسخ {0}',
+  untitled: '(بی‌نام)',
 };
 
 const tables: Record<Locale, Record<StringKey, string>> = { en, fa };

@@ -5,7 +5,7 @@
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
   readHostMessage, type AnswerMode, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
-  type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus,
+  type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus, type WebviewMessage,
 } from '../src/shared/messages';
 import { openableUrl } from '../src/shared/urls';
 import { IncrementalMarkdown } from './markdown/incremental';
@@ -172,6 +172,11 @@ export class ChatStore {
   openLink(url: string): void {
     const safe = openableUrl(url);
     if (safe) this.host.post({ type: 'openLink', url: safe });
+  }
+
+  /** From the panel's search field. */
+  postSearch(message: Extract<WebviewMessage, { type: 'search' | 'openSearchResult' }>): void {
+    this.host.post(message);
   }
 
   setDraft(draft: string): void {

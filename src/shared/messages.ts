@@ -100,6 +100,21 @@ export interface ChatState {
   conversation: ConversationView;
 }
 
+/** A turn found by a search across the workspace's conversations. */
+export interface SearchHitView {
+  conversationId: string;
+  title: string;
+  updatedAt: number;
+  turnId: string;
+  /** Position of the turn in its conversation, from 0. */
+  turnIndex: number;
+  field: 'question' | 'answer';
+  /** A line of the original text around the first match. */
+  snippet: string;
+  /** Where the query's words are in `snippet`: [start, end) pairs, in order, not overlapping. */
+  marks: Array<[number, number]>;
+}
+
 /** Extension host → webview. */
 export type HostMessage =
   | { type: 'state'; state: ChatState }
@@ -111,7 +126,11 @@ export type HostMessage =
   | { type: 'tokenStatus'; hasToken: boolean }
   /** Put text in the input (e.g. a question kept after a failed send) and focus it. */
   | { type: 'setDraft'; text: string }
-  | { type: 'focusInput' };
+  | { type: 'focusInput' }
+  /** The answer to the panel's `search` with the same `requestId`. */
+  | { type: 'searchResults'; requestId: number; query: string; hits: SearchHitView[]; more: boolean }
+  /** Scroll the turn into view and mark the query's matches in it for a moment (a search result was opened). */
+  | { type: 'revealTurn'; turnId: string; query: string };
 
 export type InsertTarget = 'cursor' | 'newDocument';
 
@@ -125,7 +144,10 @@ export type WebviewMessage =
   | { type: 'copy'; text: string }
   | { type: 'insert'; text: string; target: InsertTarget }
   | { type: 'openLink'; url: string }
-  | { type: 'setToken' };
+  | { type: 'setToken' }
+  /** Search every conversation; answered by `searchResults` with the same `requestId`. */
+  | { type: 'search'; requestId: number; query: string }
+  | { type: 'openSearchResult'; conversationId: string; turnId: string; query: string };
 
 const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>([
   'ready',
@@ -137,6 +159,8 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'insert',
   'openLink',
   'setToken',
+  'search',
+  'openSearchResult',
 ]);
 
 function hasKnownType(value: unknown, types: ReadonlySet<string>): value is { type: string } {
@@ -303,6 +327,40 @@ function readState(value: unknown): ReceivedState | undefined {
   });
 }
 
+/** A search hit with every field checked; undefined when it could not be opened or shown. */
+export function readSearchHit(value: unknown): SearchHitView | undefined {
+  const hit = record(value);
+  if (!hit) return undefined;
+  const conversationId = text(hit.conversationId);
+  const turnId = text(hit.turnId);
+  const snippet = text(hit.snippet);
+  if (conversationId === undefined || turnId === undefined || snippet === undefined) return undefined;
+  const marks: Array<[number, number]> = [];
+  let last = 0;
+  for (const item of Array.isArray(hit.marks) ? (hit.marks as unknown[]) : []) {
+    if (!Array.isArray(item) || item.length !== 2) continue;
+    const [from, to] = item as unknown[];
+    // In order, inside the snippet, not overlapping: the panel cuts the snippet at these places.
+    if (!Number.isInteger(from) || !Number.isInteger(to)) continue;
+    const start = from as number;
+    const end = to as number;
+    if (start < last || end <= start || end > snippet.length) continue;
+    marks.push([start, end]);
+    last = end;
+  }
+  const turnIndex = finite(hit.turnIndex);
+  return {
+    conversationId,
+    turnId,
+    snippet,
+    marks,
+    title: text(hit.title) ?? '',
+    updatedAt: finite(hit.updatedAt) ?? 0,
+    turnIndex: turnIndex !== undefined && Number.isInteger(turnIndex) && turnIndex >= 0 ? turnIndex : 0,
+    field: hit.field === 'question' ? 'question' : 'answer',
+  };
+}
+
 /**
  * A message from the host rebuilt from its checked fields, or undefined when it is unusable (unknown type,
  * missing what it is about). Never throws, and never walks fields it does not know.
@@ -351,6 +409,21 @@ export function readHostMessage(value: unknown): ReceivedHostMessage | undefined
     }
     case 'focusInput':
       return { type: 'focusInput' };
+    case 'searchResults': {
+      const requestId = finite(message.requestId);
+      const query = text(message.query);
+      if (requestId === undefined || query === undefined || !Array.isArray(message.hits)) return undefined;
+      const hits: SearchHitView[] = [];
+      for (const item of message.hits as unknown[]) {
+        const hit = readSearchHit(item);
+        if (hit) hits.push(hit);
+      }
+      return { type: 'searchResults', requestId, query, hits, more: message.more === true };
+    }
+    case 'revealTurn': {
+      const turnId = text(message.turnId);
+      return turnId === undefined ? undefined : { type: 'revealTurn', turnId, query: text(message.query) ?? '' };
+    }
     default:
       return undefined;
   }
@@ -369,6 +442,14 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isString(field(value, 'turnId'));
     case 'openLink':
       return isString(field(value, 'url'));
+    case 'search': {
+      const requestId = field(value, 'requestId');
+      // A query longer than any question is not a search: the bound keeps a bad message from costing a scan.
+      return typeof requestId === 'number' && Number.isFinite(requestId) && isString(field(value, 'query'))
+        && (field(value, 'query') as string).length <= 1_000;
+    }
+    case 'openSearchResult':
+      return isString(field(value, 'conversationId')) && isString(field(value, 'turnId')) && isString(field(value, 'query'));
     default:
       return true;
   }

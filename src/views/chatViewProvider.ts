@@ -28,6 +28,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
   private readonly queue: HostMessage[] = [];
   private flushScheduled = false;
   private readonly disposables: vscode.Disposable[] = [];
+  private pendingReveal: { message: Extract<HostMessage, { type: 'revealTurn' }>; until: number } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -142,6 +143,20 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     const state = this.controller.snapshot(hasToken);
     surface.ready = true;
     this.post(surface, { type: 'state', state });
+    const reveal = this.pendingReveal;
+    if (reveal && reveal.until > Date.now() && state.conversation.turns.some((turn) => turn.id === reveal.message.turnId)) {
+      this.post(surface, reveal.message);
+      this.pendingReveal = undefined;
+    }
+  }
+
+  /**
+   * Posts to every chat webview. A `revealTurn` is also kept for a few seconds and given to a webview that becomes
+   * ready meanwhile: opening a search result may be what brings the chat on screen.
+   */
+  send(message: HostMessage): void {
+    if (message.type === 'revealTurn') this.pendingReveal = { message, until: Date.now() + 10_000 };
+    this.enqueue(message);
   }
 
   private enqueue(message: HostMessage): void {
@@ -165,6 +180,8 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     for (const surface of this.surfaces) {
       if (!surface.ready) continue;
       for (const message of messages) this.post(surface, message);
+      // Delivered: a view shown again later does not jump back to it.
+      if (this.pendingReveal && messages.includes(this.pendingReveal.message)) this.pendingReveal = undefined;
     }
   }
 

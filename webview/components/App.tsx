@@ -9,6 +9,7 @@ import { EmptyState } from './EmptyState';
 import { Icon } from './Icon';
 import { firstShownAtOnce, TurnGroup, turnsPerGroup, TurnVisibility } from './LazyTurn';
 import type { TurnActions } from './TurnView';
+import { SearchBox } from './SearchBox';
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
   if (!announcement) return '';
@@ -120,6 +121,7 @@ export function App({ store }: { store: ChatStore }) {
       <div class="panel" aria-label={t('panelLabel')}>
         <header class="toolbar">
           <span class="toolbar-title">{t('assistant')}</span>
+          <SearchBox t={t} fallback={fallback} post={(message) => store.postSearch(message)} />
           <button type="button" class="icon-button" title={t('newConversation')} aria-label={t('newConversation')}
             disabled={busy} onClick={() => store.newConversation()}>
             <Icon name="add" />

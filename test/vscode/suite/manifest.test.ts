@@ -20,6 +20,10 @@ const COMMANDS = [
   'tejarat.checkConnection',
   'tejarat.showLog',
   'tejarat.showHistory',
+  'tejarat.searchConversations',
+  'tejarat.exportConversation',
+  'tejarat.deleteConversation',
+  'tejarat.deleteAllConversations',
 ];
 
 function readJson(path: string): Record<string, unknown> {
