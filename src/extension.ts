@@ -8,6 +8,7 @@ import type { ConversationStore } from './chat/conversationStore';
 import { createConversationStore } from './chat/storage/setup';
 import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
+import { SOURCE_PREVIEW_SCHEME, SourcePreviews } from './chat/sourcePreview';
 import { registerCommands } from './commands';
 import { DisplayLanguage } from './chat/displayLanguage';
 import { CLIENT_SETTINGS } from './config';
@@ -55,7 +56,9 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
     log.info(`Inserted ${text.length} characters (${target === 'cursor' ? 'at the cursor' : 'new document'}).`);
     return document;
   };
-  const handleIntent = createIntentHandler(controller, insert);
+  const previews = keep(new SourcePreviews());
+  keep(vscode.workspace.registerTextDocumentContentProvider(SOURCE_PREVIEW_SCHEME, previews));
+  const handleIntent = createIntentHandler(controller, insert, previews);
   const views = keep(
     new ChatViews(
       context.extensionUri,

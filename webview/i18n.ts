@@ -48,6 +48,10 @@ const en = {
   answerFailed: 'Answer failed: {0}',
   image: 'Image: {0}',
   rawHtml: 'HTML shown as text',
+  citationLabel: 'Source {0}: {1}',
+  citedTimes: 'cited {0}×',
+  citationBackLink: 'Go to citation {0} in the answer',
+  citationBackLinkText: '↑{0}',
 };
 
 export type StringKey = keyof typeof en;
@@ -99,6 +103,10 @@ const fa: Record<StringKey, string> = {
   answerFailed: 'پاسخ ناموفق بود: {0}',
   image: 'تصویر: {0}',
   rawHtml: 'HTML به‌صورت متن نمایش داده شده',
+  citationLabel: 'منبع {0}: {1}',
+  citedTimes: '{0} بار ارجاع',
+  citationBackLink: 'رفتن به ارجاع {0} در پاسخ',
+  citationBackLinkText: '↑{0}',
 };
 
 const tables: Record<Locale, Record<StringKey, string>> = { en, fa };

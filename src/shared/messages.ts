@@ -105,6 +105,8 @@ export type WebviewMessage =
   | { type: 'copy'; text: string }
   | { type: 'insert'; text: string; target: InsertTarget }
   | { type: 'openLink'; url: string }
+  /** Show the turn's source (0-based) that has no address: its snippet, read-only, in an editor tab. */
+  | { type: 'previewSource'; turnId: string; index: number }
   | { type: 'setToken' };
 
 const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>([
@@ -116,6 +118,7 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'copy',
   'insert',
   'openLink',
+  'previewSource',
   'setToken',
 ]);
 
@@ -333,6 +336,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isString(field(value, 'turnId'));
     case 'openLink':
       return isString(field(value, 'url'));
+    case 'previewSource': {
+      const index = field(value, 'index');
+      return isString(field(value, 'turnId')) && typeof index === 'number' && Number.isInteger(index) && index >= 0;
+    }
     default:
       return true;
   }
