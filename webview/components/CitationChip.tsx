@@ -1,7 +1,7 @@
 // A citation in an answer's text: a small focusable chip per cited source. Hover or keyboard focus shows the
 // source's title, snippet and score; Esc hides that; a click opens the source (its http(s) address through the
 // host, or, without one, a read-only preview of its snippet in an editor tab).
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SourceView } from '../../src/shared/messages';
 import { blockDirection } from '../../src/shared/direction';
 import type { MarkdownEnv } from '../markdown/render';
@@ -11,7 +11,25 @@ import { displayUrl } from '../markdown/urls';
 /** A snippet in a tooltip is a taste of the source, not the source. */
 const TIP_SNIPPET_CHARS = 280;
 
+/** Room kept between a tooltip and the panel's edges. */
+const EDGE_PX = 4;
+
 let nextTipId = 0;
+
+/**
+ * Keeps an open tooltip inside the panel: a chip at the end of a line (the left edge under a Persian answer)
+ * would push it out, and one near the bottom opens it upwards.
+ */
+function keepInView(tip: HTMLElement): void {
+  const rect = tip.getBoundingClientRect();
+  const width = document.documentElement.clientWidth;
+  const height = document.documentElement.clientHeight;
+  let shift = 0;
+  if (rect.left < EDGE_PX) shift = EDGE_PX - rect.left;
+  else if (rect.right > width - EDGE_PX) shift = width - EDGE_PX - rect.right;
+  if (shift !== 0) tip.style.transform = `translateX(${Math.round(shift)}px)`;
+  if (rect.bottom > height - EDGE_PX && rect.top - rect.height > EDGE_PX) tip.classList.add('citation-tip-above');
+}
 
 function shorten(text: string): string {
   const points = [...text.trim()];
@@ -32,6 +50,10 @@ interface ChipProps {
 function Chip({ citation, source, turnId, env }: { citation: CitationRef; source: SourceView; turnId: string; env: MarkdownEnv }) {
   const [open, setOpen] = useState(false);
   const [tipId] = useState(() => `citation-tip-${(nextTipId += 1)}`);
+  const tipRef = useRef<HTMLSpanElement>(null);
+  useLayoutEffect(() => {
+    if (open && tipRef.current) keepInView(tipRef.current);
+  }, [open]);
   const index = citation.number - 1;
   const title = sourceTitle(source);
   const url = source.url;
@@ -68,7 +90,7 @@ function Chip({ citation, source, turnId, env }: { citation: CitationRef; source
         {formatCitationNumber(citation)}
       </button>
       {open && (
-        <span role="tooltip" id={tipId} class="citation-tip">
+        <span role="tooltip" id={tipId} class="citation-tip" ref={tipRef}>
           <span class="citation-tip-title" dir={blockDirection(title, env.fallback)}>{title}</span>
           {url && <span class="citation-tip-url" dir="ltr">{displayUrl(url)}</span>}
           {source.snippet && (
