@@ -8,6 +8,7 @@ import type { ConversationStore } from './chat/conversationStore';
 import { createConversationStore } from './chat/storage/setup';
 import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
+import { SOURCE_PREVIEW_SCHEME, SourcePreviews } from './chat/sourcePreview';
 import { registerCommands } from './commands';
 import { DisplayLanguage } from './chat/displayLanguage';
 import { CLIENT_SETTINGS } from './config';
@@ -71,7 +72,9 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
     showChat: () => late.views?.reveal() ?? Promise.resolve(),
     post: (message) => late.views?.send(message),
   };
-  const baseIntent = createIntentHandler(controller, insert);
+  const previews = keep(new SourcePreviews());
+  keep(vscode.workspace.registerTextDocumentContentProvider(SOURCE_PREVIEW_SCHEME, previews));
+  const baseIntent = createIntentHandler(controller, insert, previews);
   const handleIntent: Parts['handleIntent'] = (message) =>
     message.type === 'search' || message.type === 'openSearchResult' ? handleSearchIntent(search, message) : baseIntent(message);
   const views = keep(

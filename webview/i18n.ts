@@ -66,6 +66,10 @@ const en = {
   searchInQuestion: 'question {0}',
   searchInAnswer: 'answer {0}',
   untitled: '(untitled)',
+  citationLabel: 'Source {0}: {1}',
+  citedTimes: 'cited {0}×',
+  citationBackLink: 'Go to citation {0} in the answer',
+  citationBackLinkText: '↑{0}',
 };
 
 export type StringKey = keyof typeof en;
@@ -135,6 +139,10 @@ const fa: Record<StringKey, string> = {
   searchInQuestion: 'پرسش {0}',
   searchInAnswer: 'پاسخ {0}',
   untitled: '(بی‌نام)',
+  citationLabel: 'منبع {0}: {1}',
+  citedTimes: '{0} بار ارجاع',
+  citationBackLink: 'رفتن به ارجاع {0} در پاسخ',
+  citationBackLinkText: '↑{0}',
 };
 
 const tables: Record<Locale, Record<StringKey, string>> = { en, fa };

@@ -179,6 +179,11 @@ export class ChatStore {
     this.host.post(message);
   }
 
+  /** A source without an address: the host shows its snippet read-only (it looks the source up itself). */
+  previewSource(turnId: string, index: number): void {
+    if (Number.isInteger(index) && index >= 0) this.host.post({ type: 'previewSource', turnId, index });
+  }
+
   setDraft(draft: string): void {
     if (draft === this.current.draft) return;
     this.update({ draft });

@@ -5,10 +5,12 @@ import type { Intent } from '../parts';
 import type { ChatController } from './controller';
 import type { InsertTarget } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
+import type { SourcePreviews } from './sourcePreview';
 
 export function createIntentHandler(
   controller: ChatController,
   insert: (text: string, target: InsertTarget) => Promise<vscode.TextDocument>,
+  previews?: SourcePreviews,
 ): (message: Intent) => Promise<unknown> {
   return async (message) => {
     switch (message.type) {
@@ -30,6 +32,12 @@ export function createIntentHandler(
         const url = openableUrl(message.url);
         if (!url) return false;
         return vscode.env.openExternal(vscode.Uri.parse(url, true));
+      }
+      case 'previewSource': {
+        // The source as the host keeps it, never text from the webview.
+        const source = controller.conversation().turns.find((turn) => turn.id === message.turnId)?.sources[message.index];
+        if (!source || !previews) return false;
+        return previews.show(message.turnId, message.index, source);
       }
       case 'setToken':
         return vscode.commands.executeCommand('tejarat.setToken');

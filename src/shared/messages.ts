@@ -144,6 +144,8 @@ export type WebviewMessage =
   | { type: 'copy'; text: string }
   | { type: 'insert'; text: string; target: InsertTarget }
   | { type: 'openLink'; url: string }
+  /** Show the turn's source (0-based) that has no address: its snippet, read-only, in an editor tab. */
+  | { type: 'previewSource'; turnId: string; index: number }
   | { type: 'setToken' }
   /** Search every conversation; answered by `searchResults` with the same `requestId`. */
   | { type: 'search'; requestId: number; query: string }
@@ -158,6 +160,7 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'copy',
   'insert',
   'openLink',
+  'previewSource',
   'setToken',
   'search',
   'openSearchResult',
@@ -442,6 +445,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isString(field(value, 'turnId'));
     case 'openLink':
       return isString(field(value, 'url'));
+    case 'previewSource': {
+      const index = field(value, 'index');
+      return isString(field(value, 'turnId')) && typeof index === 'number' && Number.isInteger(index) && index >= 0;
+    }
     case 'search': {
       const requestId = field(value, 'requestId');
       // A query longer than any question is not a search: the bound keeps a bad message from costing a scan.

@@ -7,7 +7,9 @@
 //  - long conversations (1, 100 and 300 earlier turns of 10–20 KB answers with code, tables and Persian), side by
 //    side: opening one (to the last answer's paint), streaming a 50 KB answer after it, an answer's start and end,
 //    typing while an answer streams, the JS heap and the elements built (see longConversations below);
-//  - the bundle's gzip size (JavaScript and CSS, fonts excluded).
+//  - the bundle's gzip size (JavaScript and CSS, fonts excluded);
+//  - citation chips: chunk to paint of a 50 KB answer with citation markers (its sources known from the start, so
+//    every marker is a chip while it streams) against the same answer without markers, interleaved in one run.
 // BENCH_ONLY=long runs only the long conversations; BENCH_BASELINE=<commit> measures that commit's panel beside;
 // BENCH_ROUNDS (3) rounds of the long conversations.
 // Prints BENCH-RESULT {json} lines. No timed assertions: the targets are printed next to the figures.
@@ -34,6 +36,25 @@ function result(name: string, figures: Record<string, unknown>): void {
   // Timings on a shared machine depend on what else runs: the load average goes with every figure.
   const load = round(loadavg()[0] ?? 0, 1);
   console.log(`BENCH-RESULT ${JSON.stringify({ name, ...figures, loadAverage1m: load })}`);
+}
+
+const persianDigits = (value: number) => String(value).replace(/\d/g, (digit) => String.fromCharCode(0x06f0 + Number(digit)));
+
+/** The answer with a citation marker after every paragraph and list item, as a citing model writes them. */
+function withCitations(answer: string): string {
+  let count = 0;
+  return answer.split('\n\n').map((block) => {
+    if (/^(```|\||#)/.test(block)) return block;
+    return block.split('\n').map((line) => {
+      count += 1;
+      const persian = /\p{Script=Arabic}/u.test(line);
+      const first = (count % 3) + 1;
+      const marker = count % 4 === 0
+        ? `[${first}, ${(first % 3) + 1}]`
+        : `[${persian ? persianDigits(first) : first}]`;
+      return `${line} ${marker}`;
+    }).join('\n');
+  }).join('\n\n');
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -156,6 +177,11 @@ interface PaintResult {
   paintMs: number;
   longTasks: number[];
 }
+const benchSources = [
+  { title: 'Streaming answers', url: 'https://docs.example.com/streaming', snippet: 'The stream endpoint sends start, chunk, sources and end events.', score: 0.92 },
+  { title: 'توکن دسترسی', url: 'https://docs.example.com/fa/token', snippet: 'توکن فقط در SecretStorage نگه‌داری می‌شود.', score: 0.81 },
+  { title: 'Internal runbook', snippet: 'Restart the gateway, then check the health endpoint.', score: 0.5 },
+];
 
 interface Driver {
   load(chunks: string[]): number;
@@ -385,6 +411,64 @@ async function longConversations(browser: Browser, context: BrowserContext, driv
   }
 }
 
+/**
+ * Chunk to paint of a 50 KB answer whose every paragraph cites (chips drawn while it streams), beside the same
+ * answer without markers. The two alternate (plain, cited, cited, plain, …) so a machine getting busier or calmer
+ * during the run weighs on both alike; each streams into a fresh panel.
+ */
+async function citationBench(context: BrowserContext, driverScript: string, perTick: number, tickMs: number): Promise<void> {
+  const plain = longAnswer(50 * 1024);
+  const cited = withCitations(plain);
+  const chunkCount = 1000;
+  const variants = { plain: chunk(plain, chunkCount, 11), cited: chunk(cited, chunkCount, 11) };
+  const latencies: Record<keyof typeof variants, number[]> = { plain: [], cited: [] };
+  const runP95s: Record<keyof typeof variants, number[]> = { plain: [], cited: [] };
+  const cpuMs: Record<keyof typeof variants, number[]> = { plain: [], cited: [] };
+  const chips: Record<keyof typeof variants, number> = { plain: 0, cited: 0 };
+  const pairs = 5;
+  const order = Array.from({ length: pairs }, (_, index): (keyof typeof variants)[] => (index % 2 === 0 ? ['plain', 'cited'] : ['cited', 'plain'])).flat();
+  for (const name of order) {
+    const app = await context.newPage();
+    await app.addInitScript({ content: `globalThis.__name = (target) => target;\n${driverScript}` });
+    await app.goto(`${origin}/app`);
+    await app.waitForFunction(() => (globalThis as unknown as { __driver: Driver }).__driver.posted.some((message) => message.type === 'ready'));
+    await app.waitForTimeout(1500);
+    await app.evaluate((sources) => {
+      const page = globalThis as unknown as { postMessage(message: unknown, target: string): void };
+      page.postMessage({ type: 'state', state: { locale: 'en', hasToken: true, conversation: { id: 'c', title: 'bench', turns: [] } } }, '*');
+      page.postMessage({ type: 'turnStarted', turn: { id: 't1', question: 'Cite your sources.', answer: '', status: 'pending', sources: [] } }, '*');
+      page.postMessage({ type: 'sources', turnId: 't1', sources }, '*');
+    }, benchSources);
+    await app.evaluate((chunks) => (globalThis as unknown as { __driver: Driver }).__driver.load(chunks), variants[name]);
+    await app.context().browser()?.startTracing(app, { categories: ['toplevel'] });
+    const run = await app.evaluate(({ perTick, tickMs }) =>
+      (globalThis as unknown as { __driver: Driver }).__driver.stream('t1', perTick, tickMs), { perTick, tickMs });
+    const trace = await app.context().browser()?.stopTracing();
+    // Main-thread CPU time does not grow with the machine's load the way latency does: the cost of the chips alone.
+    if (trace) cpuMs[name].push(mainThreadTasks(trace).reduce((sum, task) => sum + task.cpu, 0));
+    latencies[name].push(...run.latencies);
+    runP95s[name].push(percentile(run.latencies, 95));
+    chips[name] = await app.evaluate(() => {
+      const page = globalThis as unknown as { document: { querySelectorAll(selector: string): { length: number } } };
+      return page.document.querySelectorAll('.citation-chip').length;
+    });
+    await app.close();
+  }
+  const p95 = { plain: percentile(latencies.plain, 95), cited: percentile(latencies.cited, 95) };
+  result('webview.citation-chunk-to-paint', {
+    answerBytes: Buffer.byteLength(plain), citedAnswerBytes: Buffer.byteLength(cited), chunks: chunkCount,
+    runsEach: order.length / 2, pace: `${perTick} chunks every ${tickMs} ms`,
+    chipsDrawn: chips.cited, chipsWithoutMarkers: chips.plain,
+    plainP50Ms: round(percentile(latencies.plain, 50)), citedP50Ms: round(percentile(latencies.cited, 50)),
+    plainP95Ms: round(p95.plain), citedP95Ms: round(p95.cited), ratioP95: round(p95.cited / p95.plain, 3),
+    target: 'ratioP95 <= 1.1',
+    // Each pair ran back to back, so its ratio sees the same machine: the median pair is the steadier figure.
+    pairRatiosP95: runP95s.plain.map((plainP95, index) => round((runP95s.cited[index] ?? Number.NaN) / plainP95, 3)),
+    medianPairRatioP95: round(median(runP95s.plain.map((plainP95, index) => (runP95s.cited[index] ?? Number.NaN) / plainP95)), 3),
+    plainMainThreadCpuMs: round(median(cpuMs.plain), 0), citedMainThreadCpuMs: round(median(cpuMs.cited), 0),
+  });
+}
+
 async function main(): Promise<void> {
   await bundle(join(root, 'test/webview/bench/cpu-page.tsx'), join(benchDir, 'cpu-page.js'));
   await bundle(join(root, 'test/webview/bench/driver.ts'), join(benchDir, 'driver.js'));
@@ -503,6 +587,8 @@ async function main(): Promise<void> {
       mainThreadCpuMs: round(tasks.reduce((sum, task) => sum + task.cpu, 0), 0),
       target: 'no task over 50 ms', renderedChars, expectedChars: incremental.text.length,
     });
+
+    await citationBench(context, driverScript, perTick, tickMs);
   } finally {
     await browser.close();
   }

@@ -124,9 +124,13 @@ export function prepareAnswer(
     messageId: randomUUID(),
     text,
     chunks,
-    sources: scenario.hostileSources ? [...retrieved.sources, ...HOSTILE_SOURCES] : retrieved.sources,
+    sources: withoutUrls(scenario.hostileSources ? [...retrieved.sources, ...HOSTILE_SOURCES] : retrieved.sources, scenario),
     startedAt,
   };
+}
+
+function withoutUrls(sources: RetrievedSource[], scenario: Scenario): RetrievedSource[] {
+  return scenario.sourcesWithoutUrl ? sources.map(({ url: _url, ...rest }) => rest) : sources;
 }
 
 /** A rough token count (words and punctuation runs), stable for the same text. */
@@ -170,14 +174,15 @@ export function streamEvents(answer: PreparedAnswer, scenario: Scenario): Outgoi
     { type: 'start', data: { conversation_id: answer.conversationId, message_id: answer.messageId } },
   ];
   if (scenario.unknownEvents) events.push({ type: 'progress', data: { stage: 'retrieval', documents: 12 } });
+  const sources = scenario.altShape ? answer.sources.map((source) => altShapeSource(source, true)) : answer.sources;
+  if (scenario.sourcesFirst) events.push({ type: 'sources', data: { sources } });
   answer.chunks.forEach((content, index) => {
     events.push({ type: 'chunk', data: scenario.unknownEvents ? { content, index, final: false } : { content } });
     if (scenario.unknownEvents && index % 3 === 2) {
       events.push({ type: 'progress', data: { stage: 'generation', chunks: index + 1 } });
     }
   });
-  const sources = scenario.altShape ? answer.sources.map((source) => altShapeSource(source, true)) : answer.sources;
-  events.push({ type: 'sources', data: { sources } });
+  if (!scenario.sourcesFirst) events.push({ type: 'sources', data: { sources } });
   events.push({ type: 'end', data: {} });
   return events.map((event, index) => ({ ...event, id: index + 1 }));
 }

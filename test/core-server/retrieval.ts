@@ -9,7 +9,8 @@ export type Language = 'fa' | 'en';
 
 export interface RetrievedSource {
   title: string;
-  url: string;
+  /** Absent only under the `sources-without-url` scenario. */
+  url?: string;
   snippet: string;
   /** minisearch's relevance, rounded to 2 decimals. */
   score: number;
@@ -19,7 +20,7 @@ export interface RetrievedSource {
 
 export interface RetrievedAnswer {
   language: Language;
-  /** Markdown: intro line, then the passages. */
+  /** Markdown: intro line, then the passages, each followed by its source's citation marker (`[1]`, `[۱]`). */
   text: string;
   /** Empty when nothing matched (then `text` is the polite "found nothing" answer). */
   sources: RetrievedSource[];
@@ -157,6 +158,24 @@ function parseDocument(markdown: string, fileName: string): Passage[] {
   return passages;
 }
 
+/** A citation marker as the answer's language writes it: `[2]`, or `[۲]` with Persian digits. */
+export function citationMarker(sourceNumber: number, language: Language): string {
+  const digits = String(sourceNumber);
+  return `[${language === 'fa' ? digits.replace(/\d/g, (digit) => String.fromCharCode(0x06f0 + Number(digit))) : digits}]`;
+}
+
+/**
+ * The passage with its source's marker after its prose, as a model that cites writes it. A passage that ends in a
+ * code block gets the marker before the block: after its closing fence the marker would reopen nothing but break it.
+ */
+function cite(text: string, sourceNumber: number, language: Language): string {
+  const marker = citationMarker(sourceNumber, language);
+  if (text.startsWith('```')) return `${text}\n\n${marker}`;
+  const fence = text.indexOf('\n\n```');
+  if (fence < 0) return `${text} ${marker}`;
+  return `${text.slice(0, fence)} ${marker}${text.slice(fence)}`;
+}
+
 function roundScore(score: number): number {
   return Math.round(score * 100) / 100;
 }
@@ -222,11 +241,11 @@ export function createRetriever(corpusDir: string = DEFAULT_CORPUS_DIR): Retriev
 
       const parts = [INTRO[language]];
       let previousHeading = '';
-      for (const { passage } of chosen) {
+      chosen.forEach(({ passage }, index) => {
         if (passage.heading !== previousHeading) parts.push(`### ${passage.heading}`);
         previousHeading = passage.heading;
-        parts.push(passage.text);
-      }
+        parts.push(cite(passage.text, index + 1, language));
+      });
       return {
         language,
         text: parts.join('\n\n'),

@@ -50,6 +50,10 @@ export interface Scenario {
   wrongContentType: boolean;
   altShape: boolean;
   hostileSources: boolean;
+  /** `sources-first`: the `sources` event right after `start`, before any text (some cores retrieve, then write). */
+  sourcesFirst: boolean;
+  /** `sources-without-url`: sources with no address (an internal document), only title, snippet, score, page. */
+  sourcesWithoutUrl: boolean;
   eventField: boolean;
   unknownEvents: boolean;
   bom: boolean;
@@ -68,6 +72,8 @@ const FLAGS = {
   'wrong-content-type': 'wrongContentType',
   'alt-shape': 'altShape',
   'hostile-sources': 'hostileSources',
+  'sources-first': 'sourcesFirst',
+  'sources-without-url': 'sourcesWithoutUrl',
   'event-field': 'eventField',
   'unknown-events': 'unknownEvents',
   bom: 'bom',
@@ -117,6 +123,8 @@ export function parseScenario(header: string | undefined): Scenario {
     wrongContentType: false,
     altShape: false,
     hostileSources: false,
+    sourcesFirst: false,
+    sourcesWithoutUrl: false,
     eventField: false,
     unknownEvents: false,
     bom: false,

@@ -348,6 +348,43 @@ describe('local RAG Core server', function () {
       assert.equal(streamed, answer);
     });
 
+    it('cites each source after the paragraph taken from it: [n] in English, Persian digits in Persian', async function () {
+      const english = await normalAnswer(server, { query: ENGLISH_QUESTION });
+      const markers = (text: string) => [...text.matchAll(/\[([0-9۰-۹]+)\]/g)].map((match) => match[1]);
+      assert.deepEqual(markers(english.answer), english.sources.map((_, index) => String(index + 1)));
+      // A marker ends a paragraph: it is followed by a blank line or the end, never by the rest of a sentence.
+      assert.match(english.answer, /\[1\]\n\n/);
+      assert.match(english.answer, new RegExp(`\\[${english.sources.length}\\]$`));
+      const persian = await normalAnswer(server, { query: PERSIAN_QUESTION });
+      assert.deepEqual(markers(persian.answer), persian.sources.map((_, index) => '۱۲۳'[index]));
+      // A passage with a code block is cited before the block: its fence must still close.
+      const withCode = await normalAnswer(server, { query: 'curl check connection troubleshooting' });
+      const fences = withCode.answer.split('\n').filter((line) => line.startsWith('```'));
+      assert.ok(fences.length >= 2 && fences.length % 2 === 0, withCode.answer);
+      assert.ok(fences.every((line) => !line.includes('[')), 'no marker on a fence line');
+      assert.equal(markers(withCode.answer).length, withCode.sources.length);
+    });
+
+    it('sends the sources before the text under sources-first, after it otherwise', async function () {
+      const first = parseSse((await raw(server, { scenario: 'sources-first' })).text);
+      const order = types(first).filter((type, index, all) => type !== 'chunk' || all[index - 1] !== 'chunk');
+      assert.deepEqual(order, ['start', 'sources', 'chunk', 'end']);
+      const usual = parseSse((await raw(server)).text);
+      assert.deepEqual(types(usual).slice(-2), ['sources', 'end']);
+      assert.equal(streamedText(first), streamedText(usual));
+      assert.deepEqual(first.events[1]?.data?.sources, usual.events.at(-2)?.data?.sources);
+    });
+
+    it('sends sources with no address under sources-without-url', async function () {
+      const response = await raw(server, { path: QUERY, body: { query: ENGLISH_QUESTION }, scenario: 'sources-without-url' });
+      const { sources } = JSON.parse(response.text) as NormalAnswer;
+      assert.ok(sources.length >= 2);
+      for (const source of sources) {
+        assert.equal('url' in source, false);
+        assert.ok(source.title.length > 0 && source.snippet.length > 0);
+      }
+    });
+
     it('follows the language field over the script of the question', async function () {
       const { answer } = await normalAnswer(server, { query: 'proxy HTTPS_PROXY', language: 'fa' });
       assert.match(answer, /^بر پایهٔ مستندات/);

@@ -204,7 +204,8 @@ export async function expectedAnswer(core: RunningCoreServer, query: string): Pr
 export function plainSentence(answer: string, index = 0): string {
   const lines = answer
     .split('\n')
-    .map((line) => line.trim())
+    // A paragraph's citation marker is drawn as a chip, not as its brackets: the sentence before it is what shows.
+    .map((line) => line.trim().replace(/\s*(\[[0-9\u06F0-\u06F9]+\])+$/, ''))
     .filter((line) => line.length > 20 && !/[*_`#[\]<>|]/.test(line) && !/^\d+\./.test(line) && !line.startsWith('-'));
   const line = lines[index] ?? lines[0];
   if (!line) throw new Error(`no plain line in the answer:\n${answer}`);

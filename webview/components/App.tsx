@@ -69,6 +69,7 @@ export function App({ store }: { store: ChatStore }) {
     openLink: (url) => store.openLink(url),
     copyCode: (code) => store.copy(code),
     insertCode: (code) => store.insert(code, 'cursor'),
+    previewSource: (turnId, index) => store.previewSource(turnId, index),
   }), [fallback, t, store]);
   const actions = useMemo<TurnActions>(() => ({
     retry: (turnId) => store.retry(turnId),

@@ -128,12 +128,12 @@ export class TurnView extends Component<TurnViewProps> {
         <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
           {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
-          {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} />}
+          {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} sources={turn.sources} turnId={turn.id} />}
           {turn.truncatedForStorage && (
             <p class="turn-status status-truncated" role="note"><Icon name="info" /><span class="turn-status-text">{t('shortenedForStorage')}</span></p>
           )}
           <StatusLine turn={turn} t={t} canRetry={canRetry} retry={() => actions.retry(turn.id)} />
-          {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} />}
+          {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} snapshot={snapshot} answer={turn.answer} />}
           {!active && <Details turn={turn} t={t} />}
           {!active && hasText && (
             <div class="answer-actions">

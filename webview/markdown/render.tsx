@@ -2,11 +2,14 @@
 // an answer is shown as text, links keep only http and https (the shared URL policy) and open through the host,
 // images are never loaded (they become links), code is highlighted from highlight.js's scope tree.
 import { Component, createContext, type ComponentChildren, type JSX, type RefObject } from 'preact';
-import { useContext, useEffect, useRef, useState } from 'preact/hooks';
+import { useContext, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Token, Tokens } from 'marked';
 import { blockDirection, type Direction } from '../../src/shared/direction';
 import type { Translate } from '../i18n';
 import { Icon } from '../components/Icon';
+import { CitationChips } from '../components/CitationChip';
+import type { SourceView } from '../../src/shared/messages';
+import { CitationSources, mayCite, splitCitations } from './citations';
 import { decodeEntities } from './entities';
 import { highlightedCode, highlightWhenIdle } from './highlight';
 import { groupSize, type Block, type MarkdownSnapshot } from './incremental';
@@ -19,6 +22,10 @@ export interface MarkdownEnv {
   openLink(url: string): void;
   copyCode(code: string): void;
   insertCode(code: string): void;
+  /** Shows a source without an address (its snippet) in a read-only editor tab. */
+  previewSource?(turnId: string, index: number): void;
+  /** The answer's sources, for its citation chips (set by MarkdownView). */
+  citations?: CitationSources;
 }
 
 export const MarkdownEnvContext = createContext<MarkdownEnv | undefined>(undefined);
@@ -62,11 +69,25 @@ function renderInline(tokens: readonly Token[] | undefined, env: MarkdownEnv, ca
   return nodes;
 }
 
+/** Plain text, its citation markers as chips when the answer has the sources they name. */
+function renderText(text: string, env: MarkdownEnv, key: number): ComponentChildren {
+  const citations = env.citations;
+  if (!citations || citations.sources.length === 0 || !mayCite(text)) return text;
+  const pieces = splitCitations(text, citations.sources.length);
+  if (pieces.length === 1 && typeof pieces[0] === 'string') return text;
+  return (
+    <span key={key}>
+      {pieces.map((piece, index) => (typeof piece === 'string' ? piece
+        : <CitationChips key={index} refs={piece.refs} sources={citations.sources} turnId={citations.turnId} env={env} />))}
+    </span>
+  );
+}
+
 function renderInlineToken(token: Token, env: MarkdownEnv, key: number): ComponentChildren {
   switch (token.type) {
     case 'text': {
       const text = token as Tokens.Text;
-      return text.tokens ? <span key={key}>{renderInline(text.tokens, env)}</span> : decodeEntities(text.text);
+      return text.tokens ? <span key={key}>{renderInline(text.tokens, env)}</span> : renderText(decodeEntities(text.text), env, key);
     }
     case 'escape':
       return decodeEntities((token as Tokens.Escape).text);
@@ -83,7 +104,8 @@ function renderInlineToken(token: Token, env: MarkdownEnv, key: number): Compone
     case 'link': {
       const link = token as Tokens.Link;
       const url = safeUrl(link.href);
-      const children = renderInline(link.tokens, env);
+      // A chip is a button: never one inside a link's text.
+      const children = renderInline(link.tokens, env.citations ? { ...env, citations: undefined } : env);
       if (!url) {
         // An e-mail address is not a live link (see the URL policy) but stays readable when the text hides it.
         const address = mailAddress(link.href);
@@ -229,7 +251,7 @@ export function renderBlock(token: Token, env: MarkdownEnv, closed: boolean, car
     case 'text': {
       // A tight list item's text: no paragraph of its own.
       const text = token as Tokens.Text;
-      return <span key={key}>{text.tokens ? renderInline(text.tokens, env, caret) : decodeEntities(text.text)}</span>;
+      return <span key={key}>{text.tokens ? renderInline(text.tokens, env, caret) : renderText(decodeEntities(text.text), env, 0)}</span>;
     }
     case 'heading': {
       const heading = token as Tokens.Heading;
@@ -268,12 +290,49 @@ interface BlockProps {
   caret: boolean;
 }
 
-/** A top-level block, rendered again only when its token, its fence state or its caret changes. */
+const citingTokens = new WeakMap<Token, boolean>();
+
+/** Could this block hold a citation marker? Asked once per token. */
+function blockMayCite(token: Token): boolean {
+  let cites = citingTokens.get(token);
+  if (cites === undefined) {
+    cites = token.type !== 'code' && mayCite(token.raw);
+    citingTokens.set(token, cites);
+  }
+  return cites;
+}
+
+/**
+ * A top-level block, rendered again only when its token, its fence state or its caret changes, or, for a block
+ * that may hold a citation marker, when the answer's sources change (sources often arrive after the text).
+ */
 class BlockView extends Component<BlockProps> {
   static override contextType = MarkdownEnvContext;
+  private watching: { citations: CitationSources; stop(): void } | undefined;
 
   override shouldComponentUpdate(next: BlockProps): boolean {
     return next.block.token !== this.props.block.token || next.closed !== this.props.closed || next.caret !== this.props.caret;
+  }
+
+  override componentDidMount(): void {
+    this.watchSources();
+  }
+
+  override componentDidUpdate(): void {
+    this.watchSources();
+  }
+
+  override componentWillUnmount(): void {
+    this.watching?.stop();
+    this.watching = undefined;
+  }
+
+  private watchSources(): void {
+    const citations = (this.context as MarkdownEnv | undefined)?.citations;
+    const wanted = citations && blockMayCite(this.props.block.token) ? citations : undefined;
+    if (this.watching?.citations === wanted) return;
+    this.watching?.stop();
+    this.watching = wanted ? { citations: wanted, stop: wanted.subscribe(() => this.forceUpdate()) } : undefined;
   }
 
   override render({ block, closed, caret }: BlockProps) {
@@ -377,8 +436,27 @@ function groupSlots({ groups, tail }: MarkdownSnapshot): GroupSlot[] {
   return slots;
 }
 
+const noSources: readonly SourceView[] = [];
+
+interface MarkdownViewProps {
+  snapshot: MarkdownSnapshot;
+  streaming: boolean;
+  /** The answer's sources, which its citation markers name (1-based). */
+  sources?: readonly SourceView[];
+  turnId?: string;
+}
+
 /** An answer's markdown from an incremental snapshot; `streaming` draws the caret at the growing end. */
-export function MarkdownView({ snapshot, streaming }: { snapshot: MarkdownSnapshot; streaming: boolean }) {
+export function MarkdownView({ snapshot, streaming, sources = noSources, turnId = '' }: MarkdownViewProps) {
+  const env = useContext(MarkdownEnvContext);
+  const [citations] = useState(() => new CitationSources(sources, turnId));
+  // New sources are taken now, so the blocks drawn in this pass see them; the blocks that may cite and are not
+  // drawn again (finished ones) are told after.
+  const sourcesChanged = citations.set(sources);
+  useLayoutEffect(() => {
+    if (sourcesChanged) citations.notify();
+  }, [citations, sources, sourcesChanged]);
+  const citedEnv = useMemo(() => (env ? { ...env, citations } : undefined), [env, citations]);
   const slots = groupSlots(snapshot);
   const caretGroup = streaming && snapshot.tail.length > 0 ? (slots.at(-1)?.index ?? -1) : -1;
   const sections: JSX.Element[] = [];
@@ -388,10 +466,12 @@ export function MarkdownView({ snapshot, streaming }: { snapshot: MarkdownSnapsh
     );
   }
   return (
-    <div class="markdown">
-      {sections}
-      {streaming && snapshot.tail.length === 0 && <Caret />}
-    </div>
+    <MarkdownEnvContext.Provider value={citedEnv}>
+      <div class="markdown">
+        {sections}
+        {streaming && snapshot.tail.length === 0 && <Caret />}
+      </div>
+    </MarkdownEnvContext.Provider>
   );
 }
 
