@@ -145,11 +145,11 @@ describe('search (Chromium)', function () {
     const marked = await view.page.evaluate(() => [...((CSS as unknown as { highlights: Map<string, Iterable<Range>> }).highlights.get('tejarat-search') ?? [])].map(String));
     // Every word of the query is marked wherever it stands in the turn: the question's and the answer's.
     assert.ok(marked.includes('Question') && marked.includes('3'), `marked: ${marked.slice(0, 6).join(', ')}…`);
-    const inView = await view.page.evaluate(() => {
+    // Turns above it are built as they come near and may move it for a frame or two; it ends on screen.
+    await view.page.waitForFunction(() => {
       const box = document.querySelector('[data-turn-id="h3"] .question-text')?.getBoundingClientRect();
       const scroller = document.querySelector('.conversation')?.getBoundingClientRect();
       return box && scroller ? box.bottom > scroller.top && box.top < scroller.bottom : false;
-    });
-    assert.ok(inView, 'the question with the match is on screen');
+    }, undefined, { timeout: 5_000 });
   });
 });

@@ -98,12 +98,28 @@ function highlights(): { registry: HighlightRegistry; make: (ranges: Range[]) =>
   return { registry: css.highlights, make: (ranges) => new Highlight(...ranges) };
 }
 
+/**
+ * Brings `target` back into view if it leaves it during the next frames: turns above it that are built as they come
+ * near (LazyTurn) may turn out taller or shorter than their estimate and move it.
+ */
+function keepInView(target: Element, frames: number, cancelled: () => boolean): void {
+  const scroller = target.closest('.conversation');
+  if (!scroller || frames <= 0 || cancelled()) return;
+  requestAnimationFrame(() => {
+    const box = target.getBoundingClientRect();
+    const view = scroller.getBoundingClientRect();
+    if (box.bottom <= view.top || box.top >= view.bottom) target.scrollIntoView({ block: 'center' });
+    keepInView(target, frames - 1, cancelled);
+  });
+}
+
 /** Scrolls a turn into view and marks the query in it; waits for the turn (the new conversation may still render). */
 function revealTurn(turnId: string, query: string): () => void {
   let frame = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let tries = 0;
   let settle = 2;
+  let cancelled = false;
   const support = highlights();
   const attempt = (): void => {
     const turn = document.querySelector(`[data-turn-id="${CSS.escape(turnId)}"]`);
@@ -121,8 +137,9 @@ function revealTurn(turnId: string, query: string): () => void {
       return;
     }
     const ranges = matchRanges(turn, query);
-    const first = ranges[0]?.startContainer.parentElement;
-    (first ?? turn).scrollIntoView({ block: 'center' });
+    const target = ranges[0]?.startContainer.parentElement ?? turn;
+    target.scrollIntoView({ block: 'center' });
+    keepInView(target, 30, () => cancelled);
     // The view follows the end of the conversation until the reader scrolls away: tell it now, not a frame later.
     turn.closest('.conversation')?.dispatchEvent(new Event('scroll'));
     turn.classList.remove('turn-revealed');
@@ -137,6 +154,7 @@ function revealTurn(turnId: string, query: string): () => void {
   };
   frame = requestAnimationFrame(attempt);
   return () => {
+    cancelled = true;
     cancelAnimationFrame(frame);
     if (timer !== undefined) clearTimeout(timer);
   };
