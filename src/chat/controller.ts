@@ -28,6 +28,15 @@ export interface ActivityState {
   offline: boolean;
 }
 
+/** What an edit of an earlier question replaced, kept in memory so the edit can be undone. */
+interface Replaced {
+  conversationId: string;
+  turnId: string;
+  index: number;
+  turns: Turn[];
+  coreConversationId: string | undefined;
+}
+
 interface Running {
   turn: Turn;
   conversation: Conversation;
@@ -46,6 +55,8 @@ export class ChatController implements vscode.Disposable {
   private keptForToken: { conversationId: string; turnId: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** The last edit's replaced turns; only in memory: undo lasts while the window does, not across a reload. */
+  private replaced: Replaced | undefined;
 
   constructor(
     private readonly store: ConversationStore,
@@ -91,7 +102,10 @@ export class ChatController implements vscode.Disposable {
    * fired between the snapshot and the post (which would show that text twice).
    */
   snapshot(hasToken: boolean): ChatState {
-    return { locale: this.locale(), hasToken, conversation: view(this.store.current()) };
+    const conversation = this.store.current();
+    const replaced = this.replaced;
+    const undo = replaced && replaced.conversationId === conversation.id ? { turnId: replaced.turnId, replaced: replaced.turns.length } : undefined;
+    return { locale: this.locale(), hasToken, conversation: view(conversation), ...(undo ? { undo } : {}) };
   }
 
   conversation(): ConversationView {
@@ -112,11 +126,13 @@ export class ChatController implements vscode.Disposable {
    * Asks one question in the open conversation and resolves with its turn once the answer ended (or undefined when
    * the user cancelled the token prompt). A question already streaming is stopped first.
    */
-  async ask(input: AskInput): Promise<Turn | undefined> {
+  async ask(input: AskInput, keepUndo = false): Promise<Turn | undefined> {
     const query = input.query.trim();
     if (query === '' || this.disposed) return undefined;
     await this.store.ready();
     await this.stop();
+    // A new question after an edit builds on the edited conversation: undoing the edit would drop it too.
+    if (!keepUndo) this.replaced = undefined;
 
     if ((await this.tokens.get()) === undefined) {
       const token = await this.tokens.prompt(vscode.l10n.t('Tejarat needs an access token to answer. Paste it here; it is kept in VS Code\'s secret storage only.'));
@@ -296,6 +312,58 @@ export class ChatController implements vscode.Disposable {
       await this.publishState();
     }
     return this.ask({ query: turn.question, ...(turn.context ? { context: turn.context } : {}) });
+  }
+
+  /**
+   * Asks `text` in place of an earlier question: that turn and every later one leave the conversation (kept in
+   * memory for `undoEdit`) and the edited question is asked as the conversation's new last turn. Its sent context,
+   * if any, goes with it again.
+   */
+  async editQuestion(turnId: string, text: string): Promise<Turn | undefined> {
+    const query = text.trim();
+    if (query === '' || this.disposed) return undefined;
+    await this.store.ready();
+    await this.stop();
+    const conversation = this.store.current();
+    const index = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[index];
+    if (!turn) return undefined;
+    this.replaced = {
+      conversationId: conversation.id,
+      turnId,
+      index,
+      turns: conversation.turns.splice(index),
+      coreConversationId: conversation.coreConversationId,
+    };
+    // The core remembers everything asked under its conversation id, the replaced questions and answers too, and
+    // cannot be told to forget them: the edited question starts a new core conversation, so its answer never
+    // leans on turns the user threw away. The turns kept above it stay on screen but are no longer known to the
+    // core; that is the lesser harm than an answer shaped by a question that is no longer there.
+    delete conversation.coreConversationId;
+    conversation.updatedAt = Date.now();
+    this.log.info(`Question edited: ${this.replaced.turns.length} turns replaced, asked in a new core conversation.`);
+    await this.publishState();
+    return this.ask({ query, ...(turn.context ? { context: turn.context } : {}) }, true);
+  }
+
+  /** Brings back the turns the last edit replaced (the edited question and its answer go). False if none. */
+  async undoEdit(): Promise<boolean> {
+    await this.store.ready();
+    const replaced = this.replaced;
+    if (!replaced || this.store.current().id !== replaced.conversationId) return false;
+    await this.stop();
+    // Stopping may have let another request run to its end; only the edit this undo was offered for is undone.
+    if (this.replaced !== replaced) return false;
+    this.replaced = undefined;
+    const conversation = this.store.current();
+    conversation.turns.splice(replaced.index, conversation.turns.length - replaced.index, ...replaced.turns);
+    // The core still remembers the restored turns under their own conversation id.
+    if (replaced.coreConversationId === undefined) delete conversation.coreConversationId;
+    else conversation.coreConversationId = replaced.coreConversationId;
+    conversation.updatedAt = Date.now();
+    this.log.info(`Edit undone: ${replaced.turns.length} turns restored.`);
+    await this.publishState();
+    return true;
   }
 
   /** Stops the running answer (its partial text stays) and waits until it has ended. */

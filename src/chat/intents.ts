@@ -20,6 +20,10 @@ export function createIntentHandler(
         return controller.stop();
       case 'retry':
         return controller.retry(message.turnId);
+      case 'editQuestion':
+        return controller.editQuestion(message.turnId, message.text);
+      case 'undoEdit':
+        return controller.undoEdit();
       case 'newConversation':
         return controller.newConversation();
       case 'copy':

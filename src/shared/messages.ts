@@ -98,6 +98,15 @@ export interface ChatState {
   locale: Locale;
   hasToken: boolean;
   conversation: ConversationView;
+  /** An edit of an earlier question replaced turns of this conversation; `undoEdit` brings them back. */
+  undo?: UndoView;
+}
+
+export interface UndoView {
+  /** The turn the edited question replaced. */
+  turnId: string;
+  /** How many turns the edit replaced (the edited one and those after it). */
+  replaced: number;
 }
 
 /** A turn found by a search across the workspace's conversations. */
@@ -140,6 +149,10 @@ export type WebviewMessage =
   | { type: 'ask'; text: string }
   | { type: 'stop' }
   | { type: 'retry'; turnId: string }
+  /** Ask `text` in place of the turn's question; that turn and every later one are replaced. */
+  | { type: 'editQuestion'; turnId: string; text: string }
+  /** Bring back the turns the last edit replaced. */
+  | { type: 'undoEdit' }
   | { type: 'newConversation' }
   | { type: 'copy'; text: string }
   | { type: 'insert'; text: string; target: InsertTarget }
@@ -156,6 +169,8 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'ask',
   'stop',
   'retry',
+  'editQuestion',
+  'undoEdit',
   'newConversation',
   'copy',
   'insert',
@@ -322,8 +337,13 @@ function readState(value: unknown): ReceivedState | undefined {
     ids.add(turn.id);
     turns.push(turn);
   }
+  const undo = record(state.undo);
+  const undoTurnId = text(undo?.turnId);
+  const replaced = finite(undo?.replaced);
   return defined<ReceivedState>({
     locale: state.locale === 'en' || state.locale === 'fa' ? state.locale : undefined,
+    undo: undoTurnId !== undefined && replaced !== undefined && Number.isInteger(replaced) && replaced > 0
+      ? { turnId: undoTurnId, replaced } : undefined,
     // Only an explicit `false` asks for a token: a doubtful value must not cover the panel with the sign-in page.
     hasToken: state.hasToken !== false,
     conversation: { id: text(conversation.id) ?? '', title: text(conversation.title) ?? '', turns },
@@ -443,6 +463,11 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return isString(field(value, 'text')) && (field(value, 'target') === 'cursor' || field(value, 'target') === 'newDocument');
     case 'retry':
       return isString(field(value, 'turnId'));
+    case 'editQuestion': {
+      // An empty edit would replace turns with nothing to ask.
+      const edited = field(value, 'text');
+      return isString(field(value, 'turnId')) && isString(edited) && edited.trim() !== '';
+    }
     case 'openLink':
       return isString(field(value, 'url'));
     case 'previewSource': {

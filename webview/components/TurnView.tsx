@@ -1,7 +1,7 @@
 // One question and its answer: the streamed markdown, a status line for stopped, cut-off and failed answers
 // (their partial text stays), sources, the details line and the answer's actions.
 import { Component } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import { blockDirection, type Direction } from '../../src/shared/direction';
 import { MarkdownView } from '../markdown/render';
@@ -13,6 +13,10 @@ import { Sources } from './Sources';
 
 export interface TurnActions {
   retry(turnId: string): void;
+  /** Asks `text` in place of the turn's question; false when nothing was sent. */
+  editQuestion(turnId: string, text: string): boolean;
+  /** How many turns follow the turn: an edit of its question replaces them too. */
+  laterTurns(turnId: string): number;
   copy(text: string): void;
   insert(text: string, target: InsertTarget): void;
   openLink(url: string): void;
@@ -107,6 +111,97 @@ function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translat
   );
 }
 
+/**
+ * The question, or the field that edits it in place: Enter (or Send) resends, Shift+Enter adds a line, Esc cancels.
+ * When later turns exist, sending first asks to replace them, in the panel, where the user looks.
+ */
+function Question({ turn, t, fallback, actions }: { turn: TurnModel; t: Translate; fallback: Direction; actions: TurnActions }) {
+  const [editing, setEditing] = useState<string | undefined>(undefined);
+  const [confirming, setConfirming] = useState(0);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const replaceButton = useRef<HTMLButtonElement>(null);
+  const open = editing !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    if (confirming > 0) replaceButton.current?.focus();
+    else field.current?.focus();
+  }, [open, confirming]);
+  const cancel = () => {
+    setEditing(undefined);
+    setConfirming(0);
+    // Focus goes back where it came from instead of to the page's start.
+    setTimeout(() => editButton.current?.focus(), 0);
+  };
+  const send = (confirmed: boolean) => {
+    const text = (editing ?? '').trim();
+    if (text === '') return;
+    const later = actions.laterTurns(turn.id);
+    if (later > 0 && !confirmed) {
+      setConfirming(later);
+      return;
+    }
+    if (actions.editQuestion(turn.id, text)) {
+      setEditing(undefined);
+      setConfirming(0);
+    }
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.isComposing) return;
+    if (event.key === 'Escape') {
+      // Esc cancels the edit, and must not also stop a running answer (the panel's own Esc).
+      event.preventDefault();
+      event.stopPropagation();
+      cancel();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      send(false);
+    }
+  };
+  if (editing === undefined) {
+    return (
+      <>
+        <div class="question-head">
+          <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
+          {!isActive(turn) && (
+            <button type="button" ref={editButton} class="icon-button edit-question-button" title={t('editQuestion')} aria-label={t('editQuestion')}
+              onClick={() => setEditing(turn.question)}>
+              <Icon name="edit" />
+            </button>
+          )}
+        </div>
+        <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
+      <div class="question-editor" onKeyDown={(event) => {
+        if (event.key === 'Escape' && !event.isComposing) { event.preventDefault(); event.stopPropagation(); cancel(); }
+      }}>
+        <textarea ref={field} class="question-edit-input" rows={2} dir={blockDirection(editing, fallback)} value={editing}
+          aria-label={t('editQuestionLabel')} readOnly={confirming > 0}
+          onInput={(event) => setEditing(event.currentTarget.value)} onKeyDown={onKeyDown} />
+        {confirming > 0 ? (
+          <div class="edit-confirm" role="alertdialog" aria-label={t('editConfirm', confirming)}>
+            <span class="edit-confirm-text">{t('editConfirm', confirming)}</span>
+            <button type="button" class="primary-button edit-confirm-replace" ref={replaceButton} onClick={() => send(true)}>
+              {t('editConfirmReplace')}
+            </button>
+            <button type="button" class="secondary-button" onClick={cancel}>{t('editCancel')}</button>
+          </div>
+        ) : (
+          <div class="question-edit-buttons">
+            <button type="button" class="primary-button edit-send" disabled={editing.trim() === ''} onClick={() => send(false)}>{t('editSend')}</button>
+            <button type="button" class="secondary-button" onClick={cancel}>{t('editCancel')}</button>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
+
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps): boolean {
     const props = this.props;
@@ -121,8 +216,7 @@ export class TurnView extends Component<TurnViewProps> {
     return (
       <article class={`turn turn-${turn.status}`} data-turn-id={turn.id} aria-busy={active}>
         <div class="question">
-          <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
-          <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+          <Question key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} />
           <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
         <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
