@@ -4,7 +4,7 @@
 // `append`s per second, and the panel updates the DOM at most once per frame whatever arrived in it. Answer text
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
-  readHostMessage, type AnswerMode, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
+  readHostMessage, type AnswerMode, type AnswerVersion, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
   type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus, type UndoView,
   type WebviewMessage,
 } from '../src/shared/messages';
@@ -24,6 +24,9 @@ export interface TurnModel {
   readonly truncatedForStorage?: boolean;
   /** What was sent after the question (a problem, terminal output, a selection). */
   readonly context?: SentContext;
+  /** The answers not shown (see Turn.otherAnswers) and the shown one's place among all. */
+  readonly otherAnswers?: readonly AnswerVersion[];
+  readonly answerIndex?: number;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   /**
@@ -162,6 +165,15 @@ export class ChatStore {
   laterTurns(turnId: string): number {
     const index = this.current.turns.findIndex((turn) => turn.id === turnId);
     return index < 0 ? 0 : this.current.turns.length - index - 1;
+  }
+
+  /** Another answer to the turn's question; the one it has stays as a version. */
+  regenerate(turnId: string): void {
+    if (!this.busy) this.host.post({ type: 'regenerate', turnId });
+  }
+
+  selectVersion(turnId: string, index: number): void {
+    if (Number.isInteger(index) && index >= 0) this.host.post({ type: 'selectVersion', turnId, index });
   }
 
   undoEdit(): void {

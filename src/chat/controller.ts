@@ -2,7 +2,7 @@
 // `HostMessage`s (appended text only, never the whole transcript per chunk) and the views forward them.
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
-import type { ChatState, ConversationView, HostMessage, Locale, SentContext, SourceView, Turn, TurnError } from '../shared/messages';
+import { allAnswers, withAnswer, type ChatState, type ConversationView, type HostMessage, type Locale, type SentContext, type SourceView, type Turn, type TurnError } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
 import { queryWithContext } from '../ask/context';
 import { readSettings } from '../config';
@@ -154,14 +154,18 @@ export class ChatController implements vscode.Disposable {
     if (conversation.title === '') conversation.title = titleFrom(input.userText ?? query);
     this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
     this.store.saveSoon(conversation);
+    return this.runTurn(turn, conversation, input.userText ?? query, true);
+  }
 
+  /** Runs a turn already in the conversation (and in the panel) and resolves with it once its answer ended. */
+  private async runTurn(turn: Turn, conversation: Conversation, userText: string, followUp: boolean): Promise<Turn> {
     const abort = new AbortController();
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.running = { turn, conversation, abort, done };
     this.activity.fire(this.activityState);
     try {
-      await this.run(turn, conversation, input.userText ?? query, abort.signal);
+      await this.run(turn, conversation, userText, abort.signal, followUp);
     } finally {
       this.running = undefined;
       finish();
@@ -171,7 +175,7 @@ export class ChatController implements vscode.Disposable {
     return { ...turn };
   }
 
-  private async run(turn: Turn, conversation: Conversation, userText: string, signal: AbortSignal): Promise<void> {
+  private async run(turn: Turn, conversation: Conversation, userText: string, signal: AbortSignal, followUp: boolean): Promise<void> {
     const started = Date.now();
     const result = await this.clients.get();
     if (!result.ok) {
@@ -183,7 +187,8 @@ export class ChatController implements vscode.Disposable {
     }
     const settings = readSettings();
     const language = questionLanguage(userText, settings.language, vscode.env.language);
-    this.log.info(`Asking ${result.baseUrl} (language ${language}, ${turn.question.length} characters${conversation.coreConversationId ? ', follow-up' : ''}).`);
+    const coreId = followUp ? conversation.coreConversationId : undefined;
+    this.log.info(`Asking ${result.baseUrl} (language ${language}, ${turn.question.length} characters${coreId ? ', follow-up' : ''}).`);
     this.log.trace(`Question: ${turn.question}`);
 
     let error: CoreErrorInfo | undefined;
@@ -191,7 +196,7 @@ export class ChatController implements vscode.Disposable {
     let firstChunkAt: number | undefined;
     try {
       const events: AsyncIterable<AskEvent> = result.client.ask(
-        { query: queryWithContext(turn.question, turn.context), language, ...(conversation.coreConversationId ? { conversationId: conversation.coreConversationId } : {}) },
+        { query: queryWithContext(turn.question, turn.context), language, ...(coreId ? { conversationId: coreId } : {}) },
         { signal },
       );
       for await (const event of events) {
@@ -366,6 +371,46 @@ export class ChatController implements vscode.Disposable {
     return true;
   }
 
+  /**
+   * Asks a turn's question again for another answer; the answer it had stays as a version the panel can switch
+   * back to. The last turn is asked as a follow-up in the core's conversation (the turns above it shaped its
+   * answer, and the core seeing the question twice is what "try again" means); an earlier turn is asked without
+   * the conversation id, since the core's memory holds the turns after it, which its answer must not lean on.
+   */
+  async regenerate(turnId: string): Promise<Turn | undefined> {
+    if (this.disposed) return undefined;
+    await this.store.ready();
+    await this.stop();
+    const conversation = this.store.current();
+    const index = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[index];
+    if (!turn || this.disposed) return undefined;
+    const versions = allAnswers(turn);
+    delete turn.metadata;
+    delete turn.mode;
+    delete turn.error;
+    delete turn.truncatedForStorage;
+    Object.assign(turn, { answer: '', status: 'pending', sources: [], otherAnswers: versions, answerIndex: versions.length });
+    conversation.updatedAt = Date.now();
+    this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
+    this.store.saveSoon(conversation);
+    return this.runTurn(turn, conversation, turn.question, index === conversation.turns.length - 1);
+  }
+
+  /** Shows a turn's answer number `index` (from 0). False when there is no such answer or it is being written. */
+  async selectVersion(turnId: string, index: number): Promise<boolean> {
+    await this.store.ready();
+    const conversation = this.store.current();
+    const position = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[position];
+    if (!turn || this.running?.turn === turn) return false;
+    const chosen = withAnswer(turn, index);
+    if (chosen === turn) return false;
+    conversation.turns[position] = chosen;
+    await this.publishState();
+    return true;
+  }
+
   /** Stops the running answer (its partial text stays) and waits until it has ended. */
   async stop(): Promise<void> {
     const running = this.running;
@@ -418,7 +463,11 @@ export class ChatController implements vscode.Disposable {
 }
 
 function view(conversation: Conversation): ConversationView {
-  return { id: conversation.id, title: conversation.title, turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources] })) };
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources], ...(turn.otherAnswers ? { otherAnswers: [...turn.otherAnswers] } : {}) })),
+  };
 }
 
 /** The client already applied the URL policy; applied again here because the webview shows this field as a link. */

@@ -109,4 +109,42 @@ describe('edit and resend (Chromium)', function () {
     assert.equal(await view.page.locator('.undo-banner span:not(.codicon)').first().innerText(), 'پرسش ویرایش شد. نوبت‌های جایگزین‌شده: ۳.');
     assert.equal(await view.page.locator('.undo-banner').getByRole('button', { name: 'بازگردانی' }).count(), 1);
   });
+
+  it('Regenerate posts regenerate; a turn with two answers shows "2 / 2", switches, and Copy and Insert use the shown one', async function () {
+    await view.send(state([turn('t1', 'question', { answer: 'Only answer.', status: 'done' })]));
+    assert.equal(await article('t1').locator('.version-switch').count(), 0, 'one answer: no switch');
+    await article('t1').getByRole('button', { name: 'Regenerate' }).click();
+    assert.deepEqual(await view.postedOfType('regenerate'), [{ type: 'regenerate', turnId: 't1' }]);
+
+    // The host restarts the turn in place with the old answer kept as the first version.
+    const old = { answer: 'Only answer.', status: 'done' as const, sources: [] };
+    await view.send({ type: 'turnStarted', turn: turn('t1', 'question', { otherAnswers: [old], answerIndex: 1 }) },
+      { type: 'append', turnId: 't1', text: 'New answer.' });
+    assert.equal(await article('t1').locator('.version-switch').count(), 0, 'no switching while the answer is written');
+    await view.send({ type: 'turnEnded', turnId: 't1', status: 'done' });
+    const number = article('t1').locator('.version-number');
+    assert.equal(await number.innerText(), '2 / 2');
+    assert.equal(await article('t1').getByRole('button', { name: 'Next answer' }).isDisabled(), true);
+    await article('t1').getByRole('button', { name: 'Copy' }).click();
+    assert.deepEqual(await view.postedOfType('copy'), [{ type: 'copy', text: 'New answer.' }]);
+
+    await article('t1').getByRole('button', { name: 'Previous answer' }).click();
+    assert.deepEqual(await view.postedOfType('selectVersion'), [{ type: 'selectVersion', turnId: 't1', index: 0 }]);
+    // The host answers with the turn showing its first answer.
+    await view.send(state([turn('t1', 'question', { ...old, otherAnswers: [{ answer: 'New answer.', status: 'done', sources: [] }], answerIndex: 0 })]));
+    assert.equal(await number.innerText(), '1 / 2');
+    assert.equal(await article('t1').locator('.markdown').innerText(), 'Only answer.');
+    await article('t1').getByRole('button', { name: 'Insert at cursor' }).click();
+    assert.deepEqual(await view.postedOfType('insert'), [{ type: 'insert', text: 'Only answer.', target: 'cursor' }]);
+  });
+
+  it('in Persian: Regenerate and the switch speak Persian, with Persian digits', async function () {
+    await view.send(state([turn('t1', 'پرسش', {
+      answer: 'پاسخ دوم', status: 'done', otherAnswers: [{ answer: 'پاسخ نخست', status: 'done', sources: [] }], answerIndex: 1,
+    })], 'fa'));
+    assert.equal(await article('t1').locator('.version-number').innerText(), '۲ / ۲');
+    assert.equal(await article('t1').getByRole('button', { name: 'پاسخ دوباره' }).count(), 1);
+    await article('t1').getByRole('button', { name: 'پاسخ پیشین' }).click();
+    assert.deepEqual(await view.postedOfType('selectVersion'), [{ type: 'selectVersion', turnId: 't1', index: 0 }]);
+  });
 });

@@ -75,6 +75,8 @@ export function App({ store }: { store: ChatStore }) {
     retry: (turnId) => store.retry(turnId),
     editQuestion: (turnId, text) => store.editQuestion(turnId, text),
     laterTurns: (turnId) => store.laterTurns(turnId),
+    regenerate: (turnId) => store.regenerate(turnId),
+    selectVersion: (turnId, index) => store.selectVersion(turnId, index),
     copy: (text) => store.copy(text),
     insert: (text, target) => store.insert(text, target),
     openLink: (url) => store.openLink(url),

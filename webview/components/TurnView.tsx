@@ -17,6 +17,8 @@ export interface TurnActions {
   editQuestion(turnId: string, text: string): boolean;
   /** How many turns follow the turn: an edit of its question replaces them too. */
   laterTurns(turnId: string): number;
+  regenerate(turnId: string): void;
+  selectVersion(turnId: string, index: number): void;
   copy(text: string): void;
   insert(text: string, target: InsertTarget): void;
   openLink(url: string): void;
@@ -202,6 +204,26 @@ function Question({ turn, t, fallback, actions }: { turn: TurnModel; t: Translat
   );
 }
 
+/** "‹ 1 / 2 ›": which of the turn's answers is shown, and the way to the others. */
+function VersionSwitch({ turn, t, actions }: { turn: TurnModel; t: Translate; actions: TurnActions }) {
+  const total = (turn.otherAnswers?.length ?? 0) + 1;
+  if (total < 2) return null;
+  const shown = Math.min(turn.answerIndex ?? 0, total - 1);
+  return (
+    <div class="version-switch" role="group" aria-label={t('answerVersions')}>
+      <button type="button" class="icon-button version-previous" title={t('previousAnswer')} aria-label={t('previousAnswer')}
+        disabled={shown === 0} onClick={() => actions.selectVersion(turn.id, shown - 1)}>
+        <Icon name="chevron-left" />
+      </button>
+      <span class="version-number">{t('versionOf', shown + 1, total)}</span>
+      <button type="button" class="icon-button version-next" title={t('nextAnswer')} aria-label={t('nextAnswer')}
+        disabled={shown === total - 1} onClick={() => actions.selectVersion(turn.id, shown + 1)}>
+        <Icon name="chevron-right" />
+      </button>
+    </div>
+  );
+}
+
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps): boolean {
     const props = this.props;
@@ -229,11 +251,13 @@ export class TurnView extends Component<TurnViewProps> {
           <StatusLine turn={turn} t={t} canRetry={canRetry} retry={() => actions.retry(turn.id)} />
           {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} snapshot={snapshot} answer={turn.answer} />}
           {!active && <Details turn={turn} t={t} />}
+          {!active && <VersionSwitch turn={turn} t={t} actions={actions} />}
           {!active && hasText && (
             <div class="answer-actions">
               <ActionButton icon="copy" label={t('copy')} doneLabel={t('copied')} onClick={() => actions.copy(turn.answer)} />
               <ActionButton icon="insert" label={t('insertAtCursor')} onClick={() => actions.insert(turn.answer, 'cursor')} />
               <ActionButton icon="new-file" label={t('insertAsDocument')} onClick={() => actions.insert(turn.answer, 'newDocument')} />
+              <ActionButton icon="refresh" label={t('regenerate')} onClick={() => actions.regenerate(turn.id)} />
             </div>
           )}
         </div>

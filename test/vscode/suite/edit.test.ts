@@ -73,4 +73,41 @@ suite('Edit and resend', () => {
     await ask('And how do I copy it?');
     assert.equal(body().conversation_id, oldCoreId);
   });
+
+  test('Regenerate keeps both answers, switches between them, and both survive a reload', async () => {
+    await vscode.commands.executeCommand('tejarat.newConversation');
+    await ask('What is Tejarat Chat?');
+    await ask('How do I insert an answer?');
+    const [first, last] = api.conversation().turns;
+    assert.ok(first && last);
+    const coreId = (await api.storedConversations()).find((conversation) => conversation.id === api.conversation().id)?.coreConversationId;
+
+    core.resetStats();
+    await api.receive({ type: 'regenerate', turnId: last.id });
+    assert.deepEqual(core.stats, { stream: 1, query: 0 }, 'the core was asked again');
+    assert.equal(body().query, 'How do I insert an answer?');
+    assert.equal(body().conversation_id, coreId, 'the last turn is asked again as a follow-up');
+    const regenerated = api.conversation().turns[1];
+    assert.equal(regenerated?.id, last.id, 'the same turn, not a new one');
+    assert.equal(regenerated.status, 'done');
+    assert.equal(regenerated.answerIndex, 1);
+    assert.deepEqual(regenerated.otherAnswers?.map((version) => version.answer), [last.answer]);
+
+    assert.equal(await api.receive({ type: 'selectVersion', turnId: last.id, index: 0 }), true);
+    const switched = (await api.state()).conversation.turns[1];
+    assert.equal(switched?.answer, last.answer, 'the first answer is shown');
+    assert.equal(switched.answerIndex, 0);
+    assert.equal(api.lastAnswer(), last.answer, 'what Copy and Insert of the last answer use');
+
+    const stored = (await api.storedConversations()).find((conversation) => conversation.id === api.conversation().id)?.turns[1];
+    assert.equal(stored?.answer, last.answer);
+    assert.equal(stored.answerIndex, 0);
+    assert.deepEqual(stored.otherAnswers?.map((version) => version.answer), [regenerated.answer]);
+
+    // An earlier turn is asked again without the core's memory of the turns after it.
+    await api.receive({ type: 'regenerate', turnId: first.id });
+    assert.equal(body().query, 'What is Tejarat Chat?');
+    assert.equal(body().conversation_id, undefined);
+    assert.equal(api.conversation().turns[0]?.otherAnswers?.length, 1);
+  });
 });
