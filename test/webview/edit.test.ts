@@ -84,7 +84,7 @@ describe('edit and resend (Chromium)', function () {
     assert.deepEqual(await view.postedOfType('undoEdit'), [{ type: 'undoEdit' }]);
     assert.equal(await banner.count(), 0, 'offered once');
     await view.send(state(three));
-    assert.deepEqual(await view.page.locator('.question-text').allInnerTexts(), ['first question', 'second question', 'third question']);
+    assert.deepEqual(await view.page.locator('.question-text').allTextContents(), ['first question', 'second question', 'third question']);
   });
 
   it('a new question from the input withdraws the Undo offer', async function () {
