@@ -4,8 +4,9 @@
 // `append`s per second, and the panel updates the DOM at most once per frame whatever arrived in it. Answer text
 // goes into an IncrementalMarkdown per turn, which lexes only the unfinished tail when the view asks for it.
 import {
-  readHostMessage, type AnswerMode, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
-  type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus, type WebviewMessage,
+  readHostMessage, type AnswerMode, type AnswerVersion, type InsertTarget, type Locale, type MetadataView, type ReceivedHostMessage,
+  type ReceivedState, type SentContext, type SourceView, type Turn, type TurnError, type TurnStatus, type UndoView,
+  type WebviewMessage,
 } from '../src/shared/messages';
 import { openableUrl } from '../src/shared/urls';
 import { IncrementalMarkdown } from './markdown/incremental';
@@ -23,6 +24,9 @@ export interface TurnModel {
   readonly truncatedForStorage?: boolean;
   /** What was sent after the question (a problem, terminal output, a selection). */
   readonly context?: SentContext;
+  /** The answers not shown (see Turn.otherAnswers) and the shown one's place among all. */
+  readonly otherAnswers?: readonly AnswerVersion[];
+  readonly answerIndex?: number;
   /** The whole answer so far (for Copy and Insert); the markdown view reads `markdown`. */
   readonly answer: string;
   /**
@@ -52,6 +56,8 @@ export interface ChatModel {
   /** Increases when the host asks for the input to take focus. */
   readonly focusRequest: number;
   readonly announcement?: Announcement;
+  /** The last edit of an earlier question can be undone (the host keeps the turns it replaced). */
+  readonly undo?: UndoView;
 }
 
 const activeStatuses: ReadonlySet<TurnStatus> = new Set<TurnStatus>(['pending', 'streaming']);
@@ -140,9 +146,42 @@ export class ChatStore {
     const question = this.current.draft.trim();
     if (!question || this.busy) return false;
     this.host.post({ type: 'ask', text: question });
+    // A new question builds on the edited conversation: the host no longer offers to undo the edit.
+    if (this.current.undo) this.update({ undo: undefined });
     // The question leaves the input now; if the host cannot even start it, the failure puts it back.
     this.setDraft('');
     return true;
+  }
+
+  /** Asks `text` in place of the turn's question; the host replaces that turn and every later one. */
+  editQuestion(turnId: string, text: string): boolean {
+    const question = text.trim();
+    if (!question || !this.current.turns.some((turn) => turn.id === turnId)) return false;
+    this.host.post({ type: 'editQuestion', turnId, text: question });
+    return true;
+  }
+
+  /** How many turns follow this one: what an edit of its question would replace besides itself. */
+  laterTurns(turnId: string): number {
+    const index = this.current.turns.findIndex((turn) => turn.id === turnId);
+    return index < 0 ? 0 : this.current.turns.length - index - 1;
+  }
+
+  /** Another answer to the turn's question; the one it has stays as a version. */
+  regenerate(turnId: string): void {
+    if (!this.busy) this.host.post({ type: 'regenerate', turnId });
+  }
+
+  selectVersion(turnId: string, index: number): void {
+    if (Number.isInteger(index) && index >= 0) this.host.post({ type: 'selectVersion', turnId, index });
+  }
+
+  undoEdit(): void {
+    if (!this.current.undo) return;
+    this.host.post({ type: 'undoEdit' });
+    // Offered once: the host's next state shows the restored turns.
+    this.update({ undo: undefined });
+    this.notify();
   }
 
   stop(): void {
@@ -248,6 +287,7 @@ export class ChatStore {
       hasToken: state.hasToken,
       conversationId: state.conversation.id,
       turns: state.conversation.turns.map((turn) => toTurnModel(turn, known.get(turn.id))),
+      undo: state.undo,
     });
   }
 

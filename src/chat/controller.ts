@@ -2,7 +2,7 @@
 // `HostMessage`s (appended text only, never the whole transcript per chunk) and the views forward them.
 import * as vscode from 'vscode';
 import type { AskEvent, CoreErrorInfo, Source } from '../core/types';
-import type { ChatState, ConversationView, HostMessage, Locale, SentContext, SourceView, Turn, TurnError } from '../shared/messages';
+import { allAnswers, withAnswer, type ChatState, type ConversationView, type HostMessage, type Locale, type SentContext, type SourceView, type Turn, type TurnError } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
 import { queryWithContext } from '../ask/context';
 import { readSettings } from '../config';
@@ -28,6 +28,15 @@ export interface ActivityState {
   offline: boolean;
 }
 
+/** What an edit of an earlier question replaced, kept in memory so the edit can be undone. */
+interface Replaced {
+  conversationId: string;
+  turnId: string;
+  index: number;
+  turns: Turn[];
+  coreConversationId: string | undefined;
+}
+
 interface Running {
   turn: Turn;
   conversation: Conversation;
@@ -46,6 +55,8 @@ export class ChatController implements vscode.Disposable {
   private keptForToken: { conversationId: string; turnId: string } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  /** The last edit's replaced turns; only in memory: undo lasts while the window does, not across a reload. */
+  private replaced: Replaced | undefined;
 
   constructor(
     private readonly store: ConversationStore,
@@ -91,7 +102,10 @@ export class ChatController implements vscode.Disposable {
    * fired between the snapshot and the post (which would show that text twice).
    */
   snapshot(hasToken: boolean): ChatState {
-    return { locale: this.locale(), hasToken, conversation: view(this.store.current()) };
+    const conversation = this.store.current();
+    const replaced = this.replaced;
+    const undo = replaced && replaced.conversationId === conversation.id ? { turnId: replaced.turnId, replaced: replaced.turns.length } : undefined;
+    return { locale: this.locale(), hasToken, conversation: view(conversation), ...(undo ? { undo } : {}) };
   }
 
   conversation(): ConversationView {
@@ -112,11 +126,13 @@ export class ChatController implements vscode.Disposable {
    * Asks one question in the open conversation and resolves with its turn once the answer ended (or undefined when
    * the user cancelled the token prompt). A question already streaming is stopped first.
    */
-  async ask(input: AskInput): Promise<Turn | undefined> {
+  async ask(input: AskInput, keepUndo = false): Promise<Turn | undefined> {
     const query = input.query.trim();
     if (query === '' || this.disposed) return undefined;
     await this.store.ready();
     await this.stop();
+    // A new question after an edit builds on the edited conversation: undoing the edit would drop it too.
+    if (!keepUndo) this.replaced = undefined;
 
     if ((await this.tokens.get()) === undefined) {
       const token = await this.tokens.prompt(vscode.l10n.t('Tejarat needs an access token to answer. Paste it here; it is kept in VS Code\'s secret storage only.'));
@@ -138,14 +154,18 @@ export class ChatController implements vscode.Disposable {
     if (conversation.title === '') conversation.title = titleFrom(input.userText ?? query);
     this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
     this.store.saveSoon(conversation);
+    return this.runTurn(turn, conversation, input.userText ?? query, true);
+  }
 
+  /** Runs a turn already in the conversation (and in the panel) and resolves with it once its answer ended. */
+  private async runTurn(turn: Turn, conversation: Conversation, userText: string, followUp: boolean): Promise<Turn> {
     const abort = new AbortController();
     let finish: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.running = { turn, conversation, abort, done };
     this.activity.fire(this.activityState);
     try {
-      await this.run(turn, conversation, input.userText ?? query, abort.signal);
+      await this.run(turn, conversation, userText, abort.signal, followUp);
     } finally {
       this.running = undefined;
       finish();
@@ -155,7 +175,7 @@ export class ChatController implements vscode.Disposable {
     return { ...turn };
   }
 
-  private async run(turn: Turn, conversation: Conversation, userText: string, signal: AbortSignal): Promise<void> {
+  private async run(turn: Turn, conversation: Conversation, userText: string, signal: AbortSignal, followUp: boolean): Promise<void> {
     const started = Date.now();
     const result = await this.clients.get();
     if (!result.ok) {
@@ -167,7 +187,8 @@ export class ChatController implements vscode.Disposable {
     }
     const settings = readSettings();
     const language = questionLanguage(userText, settings.language, vscode.env.language);
-    this.log.info(`Asking ${result.baseUrl} (language ${language}, ${turn.question.length} characters${conversation.coreConversationId ? ', follow-up' : ''}).`);
+    const coreId = followUp ? conversation.coreConversationId : undefined;
+    this.log.info(`Asking ${result.baseUrl} (language ${language}, ${turn.question.length} characters${coreId ? ', follow-up' : ''}).`);
     this.log.trace(`Question: ${turn.question}`);
 
     let error: CoreErrorInfo | undefined;
@@ -175,7 +196,7 @@ export class ChatController implements vscode.Disposable {
     let firstChunkAt: number | undefined;
     try {
       const events: AsyncIterable<AskEvent> = result.client.ask(
-        { query: queryWithContext(turn.question, turn.context), language, ...(conversation.coreConversationId ? { conversationId: conversation.coreConversationId } : {}) },
+        { query: queryWithContext(turn.question, turn.context), language, ...(coreId ? { conversationId: coreId } : {}) },
         { signal },
       );
       for await (const event of events) {
@@ -298,6 +319,98 @@ export class ChatController implements vscode.Disposable {
     return this.ask({ query: turn.question, ...(turn.context ? { context: turn.context } : {}) });
   }
 
+  /**
+   * Asks `text` in place of an earlier question: that turn and every later one leave the conversation (kept in
+   * memory for `undoEdit`) and the edited question is asked as the conversation's new last turn. Its sent context,
+   * if any, goes with it again.
+   */
+  async editQuestion(turnId: string, text: string): Promise<Turn | undefined> {
+    const query = text.trim();
+    if (query === '' || this.disposed) return undefined;
+    await this.store.ready();
+    await this.stop();
+    const conversation = this.store.current();
+    const index = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[index];
+    if (!turn) return undefined;
+    this.replaced = {
+      conversationId: conversation.id,
+      turnId,
+      index,
+      turns: conversation.turns.splice(index),
+      coreConversationId: conversation.coreConversationId,
+    };
+    // The core remembers everything asked under its conversation id, the replaced questions and answers too, and
+    // cannot be told to forget them: the edited question starts a new core conversation, so its answer never
+    // leans on turns the user threw away. The turns kept above it stay on screen but are no longer known to the
+    // core; that is the lesser harm than an answer shaped by a question that is no longer there.
+    delete conversation.coreConversationId;
+    conversation.updatedAt = Date.now();
+    this.log.info(`Question edited: ${this.replaced.turns.length} turns replaced, asked in a new core conversation.`);
+    await this.publishState();
+    return this.ask({ query, ...(turn.context ? { context: turn.context } : {}) }, true);
+  }
+
+  /** Brings back the turns the last edit replaced (the edited question and its answer go). False if none. */
+  async undoEdit(): Promise<boolean> {
+    await this.store.ready();
+    const replaced = this.replaced;
+    if (!replaced || this.store.current().id !== replaced.conversationId) return false;
+    await this.stop();
+    // Stopping may have let another request run to its end; only the edit this undo was offered for is undone.
+    if (this.replaced !== replaced) return false;
+    this.replaced = undefined;
+    const conversation = this.store.current();
+    conversation.turns.splice(replaced.index, conversation.turns.length - replaced.index, ...replaced.turns);
+    // The core still remembers the restored turns under their own conversation id.
+    if (replaced.coreConversationId === undefined) delete conversation.coreConversationId;
+    else conversation.coreConversationId = replaced.coreConversationId;
+    conversation.updatedAt = Date.now();
+    this.log.info(`Edit undone: ${replaced.turns.length} turns restored.`);
+    await this.publishState();
+    return true;
+  }
+
+  /**
+   * Asks a turn's question again for another answer; the answer it had stays as a version the panel can switch
+   * back to. The last turn is asked as a follow-up in the core's conversation (the turns above it shaped its
+   * answer, and the core seeing the question twice is what "try again" means); an earlier turn is asked without
+   * the conversation id, since the core's memory holds the turns after it, which its answer must not lean on.
+   */
+  async regenerate(turnId: string): Promise<Turn | undefined> {
+    if (this.disposed) return undefined;
+    await this.store.ready();
+    await this.stop();
+    const conversation = this.store.current();
+    const index = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[index];
+    if (!turn || this.disposed) return undefined;
+    const versions = allAnswers(turn);
+    delete turn.metadata;
+    delete turn.mode;
+    delete turn.error;
+    delete turn.truncatedForStorage;
+    Object.assign(turn, { answer: '', status: 'pending', sources: [], otherAnswers: versions, answerIndex: versions.length });
+    conversation.updatedAt = Date.now();
+    this.messages.fire({ type: 'turnStarted', turn: { ...turn } });
+    this.store.saveSoon(conversation);
+    return this.runTurn(turn, conversation, turn.question, index === conversation.turns.length - 1);
+  }
+
+  /** Shows a turn's answer number `index` (from 0). False when there is no such answer or it is being written. */
+  async selectVersion(turnId: string, index: number): Promise<boolean> {
+    await this.store.ready();
+    const conversation = this.store.current();
+    const position = conversation.turns.findIndex((turn) => turn.id === turnId);
+    const turn = conversation.turns[position];
+    if (!turn || this.running?.turn === turn) return false;
+    const chosen = withAnswer(turn, index);
+    if (chosen === turn) return false;
+    conversation.turns[position] = chosen;
+    await this.publishState();
+    return true;
+  }
+
   /** Stops the running answer (its partial text stays) and waits until it has ended. */
   async stop(): Promise<void> {
     const running = this.running;
@@ -350,7 +463,11 @@ export class ChatController implements vscode.Disposable {
 }
 
 function view(conversation: Conversation): ConversationView {
-  return { id: conversation.id, title: conversation.title, turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources] })) };
+  return {
+    id: conversation.id,
+    title: conversation.title,
+    turns: conversation.turns.map((turn) => ({ ...turn, sources: [...turn.sources], ...(turn.otherAnswers ? { otherAnswers: [...turn.otherAnswers] } : {}) })),
+  };
 }
 
 /** The client already applied the URL policy; applied again here because the webview shows this field as a link. */

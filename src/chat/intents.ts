@@ -20,6 +20,14 @@ export function createIntentHandler(
         return controller.stop();
       case 'retry':
         return controller.retry(message.turnId);
+      case 'editQuestion':
+        return controller.editQuestion(message.turnId, message.text);
+      case 'undoEdit':
+        return controller.undoEdit();
+      case 'regenerate':
+        return controller.regenerate(message.turnId);
+      case 'selectVersion':
+        return controller.selectVersion(message.turnId, message.index);
       case 'newConversation':
         return controller.newConversation();
       case 'copy':

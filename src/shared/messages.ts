@@ -86,6 +86,43 @@ export interface Turn {
   truncatedForStorage?: boolean;
   /** Sent after the question; `question` holds the user's words only. */
   context?: SentContext;
+  /** The turn's answers that are not shown (Regenerate keeps the answer before it), in order without the shown one. */
+  otherAnswers?: AnswerVersion[];
+  /** Where the shown answer (the turn's own fields) stands among all its answers, from 0; 0 when absent. */
+  answerIndex?: number;
+}
+
+/** One answer of a turn: the fields of `Turn` that a regenerated answer replaces. */
+export interface AnswerVersion {
+  answer: string;
+  status: TurnStatus;
+  sources: SourceView[];
+  metadata?: MetadataView;
+  mode?: AnswerMode;
+  error?: TurnError;
+  truncatedForStorage?: boolean;
+}
+
+/** The answer a turn shows, as a version. */
+export function shownAnswer(turn: Turn): AnswerVersion {
+  const { answer, status, sources, metadata, mode, error, truncatedForStorage } = turn;
+  return defined<AnswerVersion>({ answer, status, sources, metadata, mode, error, truncatedForStorage });
+}
+
+/** Every answer of a turn in order, the shown one at its place. */
+export function allAnswers(turn: Turn): AnswerVersion[] {
+  const others = turn.otherAnswers ?? [];
+  const at = Math.min(Math.max(0, turn.answerIndex ?? 0), others.length);
+  return [...others.slice(0, at), shownAnswer(turn), ...others.slice(at)];
+}
+
+/** The turn showing its answer number `index` (from 0); the turn itself when there is no such answer. */
+export function withAnswer(turn: Turn, index: number): Turn {
+  const all = allAnswers(turn);
+  const chosen = all[index];
+  if (!chosen || all.length < 2) return turn;
+  const { answer: _answer, status: _status, sources: _sources, metadata: _metadata, mode: _mode, error: _error, truncatedForStorage: _cut, ...rest } = turn;
+  return { ...rest, ...chosen, otherAnswers: all.filter((_, position) => position !== index), answerIndex: index };
 }
 
 export interface ConversationView {
@@ -98,6 +135,15 @@ export interface ChatState {
   locale: Locale;
   hasToken: boolean;
   conversation: ConversationView;
+  /** An edit of an earlier question replaced turns of this conversation; `undoEdit` brings them back. */
+  undo?: UndoView;
+}
+
+export interface UndoView {
+  /** The turn the edited question replaced. */
+  turnId: string;
+  /** How many turns the edit replaced (the edited one and those after it). */
+  replaced: number;
 }
 
 /** A turn found by a search across the workspace's conversations. */
@@ -140,6 +186,14 @@ export type WebviewMessage =
   | { type: 'ask'; text: string }
   | { type: 'stop' }
   | { type: 'retry'; turnId: string }
+  /** Ask `text` in place of the turn's question; that turn and every later one are replaced. */
+  | { type: 'editQuestion'; turnId: string; text: string }
+  /** Bring back the turns the last edit replaced. */
+  | { type: 'undoEdit' }
+  /** Ask the turn's question again; the answer it had stays as another version. */
+  | { type: 'regenerate'; turnId: string }
+  /** Show the turn's answer number `index` (from 0). */
+  | { type: 'selectVersion'; turnId: string; index: number }
   | { type: 'newConversation' }
   | { type: 'copy'; text: string }
   | { type: 'insert'; text: string; target: InsertTarget }
@@ -156,6 +210,10 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'ask',
   'stop',
   'retry',
+  'editQuestion',
+  'undoEdit',
+  'regenerate',
+  'selectVersion',
   'newConversation',
   'copy',
   'insert',
@@ -290,7 +348,31 @@ export function readTurn(value: unknown, fallbackStatus: TurnStatus): Turn | und
     error: readError(turn.error),
     truncatedForStorage: turn.truncatedForStorage === true ? true : undefined,
     context: readSentContext(turn.context),
+    ...readVersions(turn.otherAnswers, turn.answerIndex),
   });
+}
+
+function readVersions(value: unknown, index: unknown): Pick<Turn, 'otherAnswers' | 'answerIndex'> {
+  if (!Array.isArray(value)) return {};
+  const otherAnswers: AnswerVersion[] = [];
+  for (const item of value as unknown[]) {
+    const version = record(item);
+    if (!version) continue;
+    const status = readStatus(version.status) ?? 'done';
+    otherAnswers.push(defined<AnswerVersion>({
+      answer: text(version.answer) ?? '',
+      // An answer not shown is not running: the panel must not wait for it.
+      status: status === 'pending' || status === 'streaming' ? 'stopped' : status,
+      sources: readSources(version.sources) ?? [],
+      metadata: readMetadata(version.metadata),
+      mode: readMode(version.mode),
+      error: readError(version.error),
+      truncatedForStorage: version.truncatedForStorage === true ? true : undefined,
+    }));
+  }
+  if (otherAnswers.length === 0) return {};
+  const at = finite(index);
+  return { otherAnswers, answerIndex: at !== undefined && Number.isInteger(at) && at >= 0 && at <= otherAnswers.length ? at : otherAnswers.length };
 }
 
 function readSentContext(value: unknown): SentContext | undefined {
@@ -322,8 +404,13 @@ function readState(value: unknown): ReceivedState | undefined {
     ids.add(turn.id);
     turns.push(turn);
   }
+  const undo = record(state.undo);
+  const undoTurnId = text(undo?.turnId);
+  const replaced = finite(undo?.replaced);
   return defined<ReceivedState>({
     locale: state.locale === 'en' || state.locale === 'fa' ? state.locale : undefined,
+    undo: undoTurnId !== undefined && replaced !== undefined && Number.isInteger(replaced) && replaced > 0
+      ? { turnId: undoTurnId, replaced } : undefined,
     // Only an explicit `false` asks for a token: a doubtful value must not cover the panel with the sign-in page.
     hasToken: state.hasToken !== false,
     conversation: { id: text(conversation.id) ?? '', title: text(conversation.title) ?? '', turns },
@@ -442,7 +529,17 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'insert':
       return isString(field(value, 'text')) && (field(value, 'target') === 'cursor' || field(value, 'target') === 'newDocument');
     case 'retry':
+    case 'regenerate':
       return isString(field(value, 'turnId'));
+    case 'selectVersion': {
+      const index = field(value, 'index');
+      return isString(field(value, 'turnId')) && typeof index === 'number' && Number.isInteger(index) && index >= 0;
+    }
+    case 'editQuestion': {
+      // An empty edit would replace turns with nothing to ask.
+      const edited = field(value, 'text');
+      return isString(field(value, 'turnId')) && isString(edited) && edited.trim() !== '';
+    }
     case 'openLink':
       return isString(field(value, 'url'));
     case 'previewSource': {

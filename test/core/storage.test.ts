@@ -107,6 +107,26 @@ describe('conversation storage', () => {
     assert.deepEqual((await fresh.read(first.id))?.turns, first.turns);
   });
 
+  it('a turn keeps its other answers and which one is shown; a file written before versions reads as one answer', async () => {
+    const h = harness();
+    const store = h.store();
+    const regenerated = turn('What is Tejarat?', 'The second answer.', {
+      otherAnswers: [{ answer: 'The first answer.', status: 'done', sources: [{ title: 'Old guide' }], metadata: { model: 'm1' }, mode: 'fallback' }],
+      answerIndex: 1,
+    });
+    const conversation = await conversationWith(store, 'versions', [regenerated]);
+    const fresh = h.store();
+    await fresh.ready();
+    assert.deepEqual((await fresh.read(conversation.id))?.turns, [regenerated]);
+
+    writeJson(h.folder, ID(5), validFile(ID(5), [{ id: 't', question: 'q', answer: 'a', status: 'done', sources: [] }]));
+    const older = h.store();
+    await older.ready();
+    const read = await older.read(ID(5));
+    assert.deepEqual(read?.turns, [{ id: 't', question: 'q', answer: 'a', status: 'done', sources: [] }]);
+    assert.equal(h.setAside.length, 0);
+  });
+
   it('saving rewrites only the conversation that changed, leaves no temporary file, and deleting removes its file', async () => {
     const h = harness();
     const store = h.store();
@@ -136,6 +156,11 @@ describe('conversation storage', () => {
       { name: 'a turn without sources', content: (id) => { const { sources: _dropped, ...rest } = turn('q', 'a'); return validFile(id, [rest]); }, label: /\.corrupt-/ },
       { name: 'a non-string answer', content: (id) => validFile(id, [{ ...turn('q', 'a'), answer: { text: 'a' } }]), label: /\.corrupt-/ },
       { name: 'a source link that is not http(s)', content: (id) => validFile(id, [{ ...turn('q', 'a'), sources: [{ url: 'javascript:alert(1)' }] }]), label: /\.corrupt-/ },
+      { name: 'other answers that are not a list', content: (id) => validFile(id, [{ ...turn('q', 'a'), otherAnswers: { answer: 'b' }, answerIndex: 1 }]), label: /\.corrupt-/ },
+      { name: 'another answer of unknown status', content: (id) => validFile(id, [{ ...turn('q', 'a'), otherAnswers: [{ answer: 'b', status: 'exploded', sources: [] }], answerIndex: 1 }]), label: /\.corrupt-/ },
+      { name: 'another answer with a non-http source', content: (id) => validFile(id, [{ ...turn('q', 'a'), otherAnswers: [{ answer: 'b', status: 'done', sources: [{ url: 'file:///etc/passwd' }] }], answerIndex: 0 }]), label: /\.corrupt-/ },
+      { name: 'an answer index past its answers', content: (id) => validFile(id, [{ ...turn('q', 'a'), otherAnswers: [{ answer: 'b', status: 'done', sources: [] }], answerIndex: 2 }]), label: /\.corrupt-/ },
+      { name: 'an answer index without other answers', content: (id) => validFile(id, [{ ...turn('q', 'a'), answerIndex: 0 }]), label: /\.corrupt-/ },
       { name: 'an id other than its name', content: () => validFile(ID(999)), label: /\.corrupt-/ },
       { name: 'no version', content: (id) => ({ conversation: validFile(id).conversation }), label: /\.corrupt-/ },
       { name: 'a newer format version', content: (id) => ({ ...validFile(id), version: FORMAT_VERSION + 1, futureField: true }), label: new RegExp(`\\.v${FORMAT_VERSION + 1}\\.json$`) },

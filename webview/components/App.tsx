@@ -73,6 +73,10 @@ export function App({ store }: { store: ChatStore }) {
   }), [fallback, t, store]);
   const actions = useMemo<TurnActions>(() => ({
     retry: (turnId) => store.retry(turnId),
+    editQuestion: (turnId, text) => store.editQuestion(turnId, text),
+    laterTurns: (turnId) => store.laterTurns(turnId),
+    regenerate: (turnId) => store.regenerate(turnId),
+    selectVersion: (turnId, index) => store.selectVersion(turnId, index),
     copy: (text) => store.copy(text),
     insert: (text, target) => store.insert(text, target),
     openLink: (url) => store.openLink(url),
@@ -146,6 +150,16 @@ export function App({ store }: { store: ChatStore }) {
             <Icon name="key" />
             <span>{t('noTokenTitle')}</span>
             <button type="button" class="secondary-button" onClick={() => store.setToken()}>{t('setToken')}</button>
+          </div>
+        )}
+        {model.undo && (
+          <div class="undo-banner" role="note">
+            <Icon name="history" />
+            <span>{t('editReplaced', model.undo.replaced)}</span>
+            <button type="button" class="secondary-button" onClick={() => store.undoEdit()}>
+              <Icon name="discard" />
+              <span>{t('undoEdit')}</span>
+            </button>
           </div>
         )}
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

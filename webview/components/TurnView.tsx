@@ -1,7 +1,7 @@
 // One question and its answer: the streamed markdown, a status line for stopped, cut-off and failed answers
 // (their partial text stays), sources, the details line and the answer's actions.
 import { Component } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Translate } from '../i18n';
 import { blockDirection, type Direction } from '../../src/shared/direction';
 import { MarkdownView } from '../markdown/render';
@@ -13,6 +13,12 @@ import { Sources } from './Sources';
 
 export interface TurnActions {
   retry(turnId: string): void;
+  /** Asks `text` in place of the turn's question; false when nothing was sent. */
+  editQuestion(turnId: string, text: string): boolean;
+  /** How many turns follow the turn: an edit of its question replaces them too. */
+  laterTurns(turnId: string): number;
+  regenerate(turnId: string): void;
+  selectVersion(turnId: string, index: number): void;
   copy(text: string): void;
   insert(text: string, target: InsertTarget): void;
   openLink(url: string): void;
@@ -107,6 +113,117 @@ function StatusLine({ turn, t, canRetry, retry }: { turn: TurnModel; t: Translat
   );
 }
 
+/**
+ * The question, or the field that edits it in place: Enter (or Send) resends, Shift+Enter adds a line, Esc cancels.
+ * When later turns exist, sending first asks to replace them, in the panel, where the user looks.
+ */
+function Question({ turn, t, fallback, actions }: { turn: TurnModel; t: Translate; fallback: Direction; actions: TurnActions }) {
+  const [editing, setEditing] = useState<string | undefined>(undefined);
+  const [confirming, setConfirming] = useState(0);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const replaceButton = useRef<HTMLButtonElement>(null);
+  const open = editing !== undefined;
+  useEffect(() => {
+    if (!open) return;
+    if (confirming > 0) replaceButton.current?.focus();
+    else field.current?.focus();
+  }, [open, confirming]);
+  const cancel = () => {
+    setEditing(undefined);
+    setConfirming(0);
+    // Focus goes back where it came from instead of to the page's start.
+    setTimeout(() => editButton.current?.focus(), 0);
+  };
+  const send = (confirmed: boolean) => {
+    const text = (editing ?? '').trim();
+    if (text === '') return;
+    const later = actions.laterTurns(turn.id);
+    if (later > 0 && !confirmed) {
+      setConfirming(later);
+      return;
+    }
+    if (actions.editQuestion(turn.id, text)) {
+      setEditing(undefined);
+      setConfirming(0);
+    }
+  };
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.isComposing) return;
+    if (event.key === 'Escape') {
+      // Esc cancels the edit, and must not also stop a running answer (the panel's own Esc).
+      event.preventDefault();
+      event.stopPropagation();
+      cancel();
+    } else if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      send(false);
+    }
+  };
+  if (editing === undefined) {
+    return (
+      <>
+        <div class="question-head">
+          <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
+          {!isActive(turn) && (
+            <button type="button" ref={editButton} class="icon-button edit-question-button" title={t('editQuestion')} aria-label={t('editQuestion')}
+              onClick={() => setEditing(turn.question)}>
+              <Icon name="edit" />
+            </button>
+          )}
+        </div>
+        <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+      </>
+    );
+  }
+  return (
+    <>
+      <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
+      <div class="question-editor" onKeyDown={(event) => {
+        if (event.key === 'Escape' && !event.isComposing) { event.preventDefault(); event.stopPropagation(); cancel(); }
+      }}>
+        <textarea ref={field} class="question-edit-input" rows={2} dir={blockDirection(editing, fallback)} value={editing}
+          aria-label={t('editQuestionLabel')} readOnly={confirming > 0}
+          onInput={(event) => setEditing(event.currentTarget.value)} onKeyDown={onKeyDown} />
+        {confirming > 0 ? (
+          <div class="edit-confirm" role="alertdialog" aria-label={t('editConfirm', confirming)}>
+            <span class="edit-confirm-text">{t('editConfirm', confirming)}</span>
+            <button type="button" class="primary-button edit-confirm-replace" ref={replaceButton} onClick={() => send(true)}>
+              {t('editConfirmReplace')}
+            </button>
+            <button type="button" class="secondary-button" onClick={cancel}>{t('editCancel')}</button>
+          </div>
+        ) : (
+          <div class="question-edit-buttons">
+            <button type="button" class="primary-button edit-send" disabled={editing.trim() === ''} onClick={() => send(false)}>{t('editSend')}</button>
+            <button type="button" class="secondary-button" onClick={cancel}>{t('editCancel')}</button>
+          </div>
+        )}
+      </div>
+    </>
+  );
+}
+
+/** "‹ 1 / 2 ›": which of the turn's answers is shown, and the way to the others. */
+function VersionSwitch({ turn, t, actions }: { turn: TurnModel; t: Translate; actions: TurnActions }) {
+  const total = (turn.otherAnswers?.length ?? 0) + 1;
+  if (total < 2) return null;
+  const shown = Math.min(turn.answerIndex ?? 0, total - 1);
+  return (
+    <div class="version-switch" role="group" aria-label={t('answerVersions')}>
+      <button type="button" class="icon-button version-previous" title={t('previousAnswer')} aria-label={t('previousAnswer')}
+        disabled={shown === 0} onClick={() => actions.selectVersion(turn.id, shown - 1)}>
+        <Icon name="chevron-left" />
+      </button>
+      <span class="version-number">{t('versionOf', shown + 1, total)}</span>
+      <button type="button" class="icon-button version-next" title={t('nextAnswer')} aria-label={t('nextAnswer')}
+        disabled={shown === total - 1} onClick={() => actions.selectVersion(turn.id, shown + 1)}>
+        <Icon name="chevron-right" />
+      </button>
+    </div>
+  );
+}
+
 export class TurnView extends Component<TurnViewProps> {
   override shouldComponentUpdate(next: TurnViewProps): boolean {
     const props = this.props;
@@ -121,8 +238,7 @@ export class TurnView extends Component<TurnViewProps> {
     return (
       <article class={`turn turn-${turn.status}`} data-turn-id={turn.id} aria-busy={active}>
         <div class="question">
-          <div class="speaker"><Icon name="account" /><span>{t('you')}</span></div>
-          <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
+          <Question key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} />
           <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
         <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
@@ -135,11 +251,13 @@ export class TurnView extends Component<TurnViewProps> {
           <StatusLine turn={turn} t={t} canRetry={canRetry} retry={() => actions.retry(turn.id)} />
           {!active && <Sources sources={turn.sources} t={t} fallback={fallback} openLink={actions.openLink} snapshot={snapshot} answer={turn.answer} />}
           {!active && <Details turn={turn} t={t} />}
+          {!active && <VersionSwitch turn={turn} t={t} actions={actions} />}
           {!active && hasText && (
             <div class="answer-actions">
               <ActionButton icon="copy" label={t('copy')} doneLabel={t('copied')} onClick={() => actions.copy(turn.answer)} />
               <ActionButton icon="insert" label={t('insertAtCursor')} onClick={() => actions.insert(turn.answer, 'cursor')} />
               <ActionButton icon="new-file" label={t('insertAsDocument')} onClick={() => actions.insert(turn.answer, 'newDocument')} />
+              <ActionButton icon="refresh" label={t('regenerate')} onClick={() => actions.regenerate(turn.id)} />
             </div>
           )}
         </div>

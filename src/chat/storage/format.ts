@@ -1,7 +1,7 @@
 // The on-disk format of one conversation, and the check every file passes before any of it is used. A file is
 // trusted only field by field: it may have been cut short by a crash of an older version, edited by hand, or written
 // by a newer version of this extension with fields we do not know how to keep.
-import type { AnswerMode, ErrorKindView, MetadataView, SentContext, SourceView, Turn, TurnError, TurnStatus } from '../../shared/messages';
+import type { AnswerMode, AnswerVersion, ErrorKindView, MetadataView, SentContext, SourceView, Turn, TurnError, TurnStatus } from '../../shared/messages';
 
 /** Bumped when a file written now could not be read correctly by the code of an older version. */
 export const FORMAT_VERSION = 1;
@@ -31,6 +31,8 @@ const MAX_ID = 200;
 const MAX_TITLE = 2_000;
 const MAX_SOURCES = 500;
 const MAX_SOURCE_TEXT = 100_000;
+/** Answers of one turn besides the shown one: each Regenerate adds one. */
+const MAX_VERSIONS = 100;
 
 const statuses: ReadonlySet<string> = new Set<TurnStatus>(['pending', 'streaming', 'done', 'stopped', 'cut-off', 'error']);
 const errorKinds: ReadonlySet<string> = new Set<ErrorKindView>(['auth', 'rate-limited', 'server', 'network', 'timeout', 'protocol', 'cancelled', 'config']);
@@ -129,6 +131,26 @@ function sentContext(value: unknown, where: string, maxText: number): SentContex
  */
 export function readTurn(value: unknown, where: string, maxText: number): Turn {
   const fields = object(value, where);
+  const turn: Turn = { ...readAnswer(fields, where, maxText), id: string(fields.id, `${where}.id`, MAX_ID), question: string(fields.question, `${where}.question`, maxText) };
+  if (fields.context !== undefined) turn.context = sentContext(fields.context, `${where}.context`, maxText);
+  if (fields.otherAnswers !== undefined) {
+    if (!Array.isArray(fields.otherAnswers)) throw new Invalid(`${where}.otherAnswers is not a list`);
+    if (fields.otherAnswers.length > MAX_VERSIONS) throw new Invalid(`${where}.otherAnswers has more than ${MAX_VERSIONS} entries`);
+    const others = fields.otherAnswers.map((item, index) => readAnswer(object(item, `${where}.otherAnswers[${index}]`), `${where}.otherAnswers[${index}]`, maxText));
+    const at = fields.answerIndex === undefined ? others.length : finite(fields.answerIndex, `${where}.answerIndex`);
+    if (!Number.isInteger(at) || at < 0 || at > others.length) throw new Invalid(`${where}.answerIndex is not a place among its answers`);
+    if (others.length > 0) {
+      turn.otherAnswers = others;
+      turn.answerIndex = at;
+    }
+  } else if (fields.answerIndex !== undefined) {
+    throw new Invalid(`${where}.answerIndex is set without other answers`);
+  }
+  return turn;
+}
+
+/** The fields of one answer, the turn's own or another version of it. */
+function readAnswer(fields: Fields, where: string, maxText: number): AnswerVersion {
   const status = string(fields.status, `${where}.status`, MAX_ID);
   if (!statuses.has(status)) throw new Invalid(`${where}.status "${status}" is unknown`);
   if (!Array.isArray(fields.sources)) throw new Invalid(`${where}.sources is not a list`);
@@ -138,9 +160,7 @@ export function readTurn(value: unknown, where: string, maxText: number): Turn {
   if (fields.truncatedForStorage !== undefined && typeof fields.truncatedForStorage !== 'boolean') {
     throw new Invalid(`${where}.truncatedForStorage is not true or false`);
   }
-  const turn: Turn = {
-    id: string(fields.id, `${where}.id`, MAX_ID),
-    question: string(fields.question, `${where}.question`, maxText),
+  const turn: AnswerVersion = {
     answer: string(fields.answer, `${where}.answer`, maxText),
     status: status as TurnStatus,
     sources: fields.sources.map((item, index) => source(item, `${where}.sources[${index}]`)),
@@ -149,7 +169,6 @@ export function readTurn(value: unknown, where: string, maxText: number): Turn {
   if (mode !== undefined) turn.mode = mode as AnswerMode;
   if (fields.error !== undefined) turn.error = turnError(fields.error, `${where}.error`);
   if (fields.truncatedForStorage === true) turn.truncatedForStorage = true;
-  if (fields.context !== undefined) turn.context = sentContext(fields.context, `${where}.context`, maxText);
   return turn;
 }
 
