@@ -16,6 +16,7 @@ export interface TurnActions {
   copy(text: string): void;
   insert(text: string, target: InsertTarget): void;
   openLink(url: string): void;
+  openAnswer(turnId: string): void;
 }
 
 export interface TurnViewProps {
@@ -125,7 +126,7 @@ export class TurnView extends Component<TurnViewProps> {
           <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
           <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
-        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
+        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`} tabIndex={0}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
           {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
           {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} sources={turn.sources} turnId={turn.id} />}
@@ -140,6 +141,7 @@ export class TurnView extends Component<TurnViewProps> {
               <ActionButton icon="copy" label={t('copy')} doneLabel={t('copied')} onClick={() => actions.copy(turn.answer)} />
               <ActionButton icon="insert" label={t('insertAtCursor')} onClick={() => actions.insert(turn.answer, 'cursor')} />
               <ActionButton icon="new-file" label={t('insertAsDocument')} onClick={() => actions.insert(turn.answer, 'newDocument')} />
+              <ActionButton icon="book" label={t('openAsMarkdown')} onClick={() => actions.openAnswer(turn.id)} />
             </div>
           )}
         </div>
