@@ -67,7 +67,7 @@ export function useAnswerKeys(container: RefObject<HTMLElement>, t: Translate): 
       if (!target.matches(ANSWER)) return;
       const slot = target.closest<HTMLElement>(SLOT);
       const all = slots();
-      // Set here rather than rendered: the position changes with every new turn, the answer's view does not.
+      // Set here over the rendered "Answer": the position changes with every new turn, the answer's view does not.
       if (slot) target.setAttribute('aria-label', t('answerPosition', all.indexOf(slot) + 1, all.length));
     };
     element.addEventListener('keydown', onKeyDown);

@@ -41,6 +41,8 @@ describe('reading comfort (Chromium)', function () {
 
   it('moves between answers with ↑/↓ on an answer and Alt+↑/Alt+↓ inside a turn, announcing the position', async function () {
     await view.send(state([done('t1', 'First answer.'), done('t2', 'Second answer.'), done('t3', 'Third answer.')]));
+    // Each answer is a labelled group a screen reader can land on; focused, its label says where it is.
+    assert.equal(await view.page.getByRole('group', { name: 'Answer', exact: true }).count(), 3);
     await view.page.locator('article[data-turn-id="t3"] .answer').focus();
     assert.equal(await focusedTurn(), 't3');
     assert.equal(await view.page.locator('article[data-turn-id="t3"] .answer').getAttribute('aria-label'), 'Answer 3 of 3');

@@ -126,7 +126,8 @@ export class TurnView extends Component<TurnViewProps> {
           <p class="question-text" dir={blockDirection(turn.question, fallback)}>{turn.question}</p>
           <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
-        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`} tabIndex={0}>
+        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`} tabIndex={0}
+          role="group" aria-label={t('answerLabel')}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
           {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
           {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} sources={turn.sources} turnId={turn.id} />}
