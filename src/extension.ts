@@ -9,6 +9,7 @@ import { createConversationStore } from './chat/storage/setup';
 import { Inserter } from './chat/insert';
 import { createIntentHandler } from './chat/intents';
 import { SOURCE_PREVIEW_SCHEME, SourcePreviews } from './chat/sourcePreview';
+import { registerAnswerDocuments } from './chat/answerDocument';
 import { registerCommands } from './commands';
 import { DisplayLanguage } from './chat/displayLanguage';
 import { CLIENT_SETTINGS } from './config';
@@ -74,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): TejaratExports {
   };
   const previews = keep(new SourcePreviews());
   keep(vscode.workspace.registerTextDocumentContentProvider(SOURCE_PREVIEW_SCHEME, previews));
+  for (const disposable of registerAnswerDocuments(controller)) keep(disposable);
   const baseIntent = createIntentHandler(controller, insert, previews);
   const handleIntent: Parts['handleIntent'] = (message) =>
     message.type === 'search' || message.type === 'openSearchResult' ? handleSearchIntent(search, message) : baseIntent(message);

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { Conversation } from './chat/conversationStore';
 import { createConversationStore } from './chat/storage/setup';
-import type { ChatState, ConversationView, HostMessage, Locale, WebviewMessage } from './shared/messages';
+import type { ChatState, ConversationView, HostMessage, Locale, PanelFonts, WebviewMessage } from './shared/messages';
 import type { Parts } from './parts';
 import type { StatusKind } from './statusBar';
 
@@ -47,6 +47,8 @@ export interface TejaratTestApi {
   confirmations(): readonly string[];
   /** What search posted to the chat webviews (results, reveals), in order. */
   searchPosts(): readonly HostMessage[];
+  /** The reading fonts posted to the chat webviews, in order (the last few). */
+  fontPosts(): readonly PanelFonts[];
 }
 
 
@@ -100,5 +102,6 @@ export function createTestApi(parts: Parts): TejaratTestApi {
     },
     confirmations: () => [...asked],
     searchPosts: () => [...searchPosts],
+    fontPosts: () => [...views.fontPosts],
   };
 }

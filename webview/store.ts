@@ -223,6 +223,11 @@ export class ChatStore {
     if (Number.isInteger(index) && index >= 0) this.host.post({ type: 'previewSource', turnId, index });
   }
 
+  /** The answer in a read-only markdown editor tab (the host takes the text from its own copy). */
+  openAnswer(turnId: string): void {
+    this.host.post({ type: 'openAnswer', turnId });
+  }
+
   setDraft(draft: string): void {
     if (draft === this.current.draft) return;
     this.update({ draft });

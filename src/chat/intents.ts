@@ -6,6 +6,7 @@ import type { ChatController } from './controller';
 import type { InsertTarget } from '../shared/messages';
 import { openableUrl } from '../shared/urls';
 import type { SourcePreviews } from './sourcePreview';
+import { OPEN_ANSWER_COMMAND } from './answerDocument';
 
 export function createIntentHandler(
   controller: ChatController,
@@ -47,6 +48,8 @@ export function createIntentHandler(
         if (!source || !previews) return false;
         return previews.show(message.turnId, message.index, source);
       }
+      case 'openAnswer':
+        return vscode.commands.executeCommand(OPEN_ANSWER_COMMAND, message.turnId);
       case 'setToken':
         return vscode.commands.executeCommand('tejarat.setToken');
     }

@@ -161,6 +161,17 @@ export interface SearchHitView {
   marks: Array<[number, number]>;
 }
 
+/** The panel's reading fonts, from the settings: text size in CSS pixels and the editor's font family for code. */
+export interface PanelFonts {
+  fontSize: number;
+  /** `editor.fontFamily` as the user wrote it (a CSS font-family list); empty: the theme's editor font. */
+  codeFontFamily: string;
+}
+
+/** Bounds of a font size the panel accepts: outside them the text is unreadable or the layout breaks. */
+export const FONT_SIZE_MIN = 6;
+export const FONT_SIZE_MAX = 64;
+
 /** Extension host → webview. */
 export type HostMessage =
   | { type: 'state'; state: ChatState }
@@ -176,7 +187,9 @@ export type HostMessage =
   /** The answer to the panel's `search` with the same `requestId`. */
   | { type: 'searchResults'; requestId: number; query: string; hits: SearchHitView[]; more: boolean }
   /** Scroll the turn into view and mark the query's matches in it for a moment (a search result was opened). */
-  | { type: 'revealTurn'; turnId: string; query: string };
+  | { type: 'revealTurn'; turnId: string; query: string }
+  /** The reading fonts: sent after `state` and again whenever the settings behind them change. */
+  | { type: 'fonts'; fonts: PanelFonts };
 
 export type InsertTarget = 'cursor' | 'newDocument';
 
@@ -203,7 +216,9 @@ export type WebviewMessage =
   | { type: 'setToken' }
   /** Search every conversation; answered by `searchResults` with the same `requestId`. */
   | { type: 'search'; requestId: number; query: string }
-  | { type: 'openSearchResult'; conversationId: string; turnId: string; query: string };
+  | { type: 'openSearchResult'; conversationId: string; turnId: string; query: string }
+  /** Show the turn's answer, read-only, as a markdown editor tab (the host takes the text from its own copy). */
+  | { type: 'openAnswer'; turnId: string };
 
 const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>([
   'ready',
@@ -222,6 +237,7 @@ const webviewMessageTypes: ReadonlySet<string> = new Set<WebviewMessage['type']>
   'setToken',
   'search',
   'openSearchResult',
+  'openAnswer',
 ]);
 
 function hasKnownType(value: unknown, types: ReadonlySet<string>): value is { type: string } {
@@ -514,9 +530,23 @@ export function readHostMessage(value: unknown): ReceivedHostMessage | undefined
       const turnId = text(message.turnId);
       return turnId === undefined ? undefined : { type: 'revealTurn', turnId, query: text(message.query) ?? '' };
     }
+    case 'fonts': {
+      const fonts = readFonts(message.fonts);
+      return fonts && { type: 'fonts', fonts };
+    }
     default:
       return undefined;
   }
+}
+
+/** Fonts with a size in bounds and a family that is only a font-family list (no declaration or rule around it). */
+export function readFonts(value: unknown): PanelFonts | undefined {
+  const fonts = record(value);
+  const size = finite(fonts?.fontSize);
+  if (!fonts || size === undefined) return undefined;
+  const family = text(fonts.codeFontFamily) ?? '';
+  const safeFamily = family.length <= 500 && !/[;{}<>\\\p{Cc}]/u.test(family) ? family.trim() : '';
+  return { fontSize: Math.min(FONT_SIZE_MAX, Math.max(FONT_SIZE_MIN, size)), codeFontFamily: safeFamily };
 }
 
 /** Check of a message from the webview before the host acts on it. */
@@ -552,6 +582,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return typeof requestId === 'number' && Number.isFinite(requestId) && isString(field(value, 'query'))
         && (field(value, 'query') as string).length <= 1_000;
     }
+    case 'openAnswer':
+      return isString(field(value, 'turnId'));
     case 'openSearchResult':
       return isString(field(value, 'conversationId')) && isString(field(value, 'turnId')) && isString(field(value, 'query'));
     default:

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { type HostMessage, isWebviewMessage, type Locale, type WebviewMessage } from '../shared/messages';
 import type { ChatController } from '../chat/controller';
 import { renderWebviewHtml } from './webviewHtml';
+import { FONT_SETTINGS, panelFonts } from './panelFonts';
 
 export const VIEW_ID = 'tejarat.chatView';
 export const PANEL_TYPE = 'tejarat.chatPanel';
@@ -39,7 +40,14 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.disposables.push(controller.onMessage((message) => this.enqueue(message)));
+    this.disposables.push(vscode.workspace.onDidChangeConfiguration((event) => {
+      // Applied live: the open panels get the new fonts without a reload.
+      if (FONT_SETTINGS.some((setting) => event.affectsConfiguration(setting))) this.enqueue({ type: 'fonts', fonts: panelFonts() });
+    }));
   }
+
+  /** The `fonts` messages posted to ready chat webviews, in order. For the tests. */
+  readonly fontPosts: Array<Extract<HostMessage, { type: 'fonts' }>['fonts']> = [];
 
   resolveWebviewView(view: vscode.WebviewView): void {
     const surface: Surface = { kind: 'view', webview: view.webview, ready: false, visible: () => view.visible };
@@ -143,6 +151,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     const state = this.controller.snapshot(hasToken);
     surface.ready = true;
     this.post(surface, { type: 'state', state });
+    this.post(surface, { type: 'fonts', fonts: panelFonts() });
     const reveal = this.pendingReveal;
     if (reveal && reveal.until > Date.now() && state.conversation.turns.some((turn) => turn.id === reveal.message.turnId)) {
       this.post(surface, reveal.message);
@@ -187,6 +196,7 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
 
   private post(surface: Surface, message: HostMessage): void {
     let posted: Thenable<boolean>;
+    if (message.type === 'fonts' && this.fontPosts.push(message.fonts) > 20) this.fontPosts.shift();
     try {
       posted = surface.webview.postMessage(message);
     } catch (error) {

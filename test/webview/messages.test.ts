@@ -10,6 +10,7 @@ import { useWebviewPage, type WebviewPage } from './harness';
 const statuses: TurnStatus[] = ['pending', 'streaming', 'done', 'stopped', 'cut-off', 'error'];
 const hostTypes: HostMessage['type'][] = [
   'state', 'turnStarted', 'answerStarted', 'append', 'sources', 'turnEnded', 'tokenStatus', 'setDraft', 'focusInput',
+  'fonts',
 ];
 
 const junk = fc.anything({ maxDepth: 3, maxKeys: 5, withNullPrototype: true, withSparseArray: true, withBoxedValues: true });
@@ -40,6 +41,8 @@ const validMessage: fc.Arbitrary<HostMessage> = fc.oneof(
   fc.boolean().map((hasToken): HostMessage => ({ type: 'tokenStatus', hasToken })),
   fc.string().map((text): HostMessage => ({ type: 'setDraft', text })),
   fc.constant<HostMessage>({ type: 'focusInput' }),
+  fc.record({ fontSize: fc.integer({ min: 6, max: 64 }), codeFontFamily: fc.constantFrom('', 'Fira Code', "'Cascadia Code', Consolas, 'Courier New', monospace") })
+    .map((fonts): HostMessage => ({ type: 'fonts', fonts })),
 );
 
 /** A valid message with one field (at any depth) replaced by anything at all, or an unknown field added. */
@@ -168,6 +171,16 @@ function assertWellFormed(message: unknown): void {
     case 'focusInput':
       only(message, ['type']);
       return;
+    case 'fonts': {
+      only(message, ['type', 'fonts']);
+      const fonts = message.fonts;
+      assert.ok(isObject(fonts));
+      only(fonts, ['fontSize', 'codeFontFamily']);
+      assert.ok(typeof fonts.fontSize === 'number' && fonts.fontSize >= 6 && fonts.fontSize <= 64);
+      str(fonts.codeFontFamily);
+      assert.doesNotMatch(String(fonts.codeFontFamily), /[;{}<>\\]/);
+      return;
+    }
     default:
       assert.fail(`unknown type ${String(message.type)}`);
   }

@@ -10,6 +10,7 @@ import { Icon } from './Icon';
 import { firstShownAtOnce, TurnGroup, turnsPerGroup, TurnVisibility } from './LazyTurn';
 import type { TurnActions } from './TurnView';
 import { SearchBox } from './SearchBox';
+import { useAnswerKeys } from '../answerKeys';
 
 function announcementText(announcement: Announcement | undefined, t: Translate): string {
   if (!announcement) return '';
@@ -80,6 +81,7 @@ export function App({ store }: { store: ChatStore }) {
     copy: (text) => store.copy(text),
     insert: (text, target) => store.insert(text, target),
     openLink: (url) => store.openLink(url),
+    openAnswer: (turnId) => store.openAnswer(turnId),
   }), [store]);
 
   const busy = model.turns.some(isActive);
@@ -101,6 +103,7 @@ export function App({ store }: { store: ChatStore }) {
   }, [model.locale, fallback]);
 
   const { scroller, content, onScroll } = useStickToBottom(model.turns.length > 0);
+  useAnswerKeys(scroller, t);
   const visibility = useMemo(() => ({ groups: new TurnVisibility(), slots: new TurnVisibility() }), []);
   useLayoutEffect(() => {
     if (scroller.current) {

@@ -22,6 +22,7 @@ export interface TurnActions {
   copy(text: string): void;
   insert(text: string, target: InsertTarget): void;
   openLink(url: string): void;
+  openAnswer(turnId: string): void;
 }
 
 export interface TurnViewProps {
@@ -241,7 +242,8 @@ export class TurnView extends Component<TurnViewProps> {
           <Question key={turn.id} turn={turn} t={t} fallback={fallback} actions={actions} />
           <SentContextView context={turn.context} t={t} fallback={fallback} />
         </div>
-        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`}>
+        <div class={`answer${incomplete && hasText ? ' answer-incomplete' : ''}`} tabIndex={0}
+          role="group" aria-label={t('answerLabel')}>
           <div class="speaker"><Icon name="sparkle" /><span>{t('assistant')}</span></div>
           {active && !hasText && <WaitingLine t={t} since={turn.startedAt} />}
           {(hasText || turn.status === 'streaming') && <MarkdownView snapshot={snapshot} streaming={active} sources={turn.sources} turnId={turn.id} />}
@@ -258,6 +260,7 @@ export class TurnView extends Component<TurnViewProps> {
               <ActionButton icon="insert" label={t('insertAtCursor')} onClick={() => actions.insert(turn.answer, 'cursor')} />
               <ActionButton icon="new-file" label={t('insertAsDocument')} onClick={() => actions.insert(turn.answer, 'newDocument')} />
               <ActionButton icon="refresh" label={t('regenerate')} onClick={() => actions.regenerate(turn.id)} />
+              <ActionButton icon="book" label={t('openAsMarkdown')} onClick={() => actions.openAnswer(turn.id)} />
             </div>
           )}
         </div>

@@ -15,6 +15,7 @@ const COMMANDS = [
   'tejarat.newConversation',
   'tejarat.stop',
   'tejarat.insertLastAnswer',
+  'tejarat.openAnswerAsMarkdown',
   'tejarat.setToken',
   'tejarat.signOut',
   'tejarat.checkConnection',
