@@ -1007,6 +1007,8 @@ describe('local RAG Core server', function () {
         assert.match((JSON.parse(response.text) as NormalAnswer).answer, /Set Access Token/);
         await assert.rejects(raw(core, { path: QUERY }), /unable to verify|self[- ]signed|certificate/i);
       });
+      // The group's SIGTERM ends npx at once; the core behind it removes the file in its own handler, a moment later.
+      for (let waited = 0; existsSync(caFile) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(existsSync(caFile), false, `${caFile} removed`);
     });
   });
