@@ -140,19 +140,9 @@ export class SearchIndex {
           return { query, hits, more: true };
         }
         hits.push(this.hit(conversation, turn, position, ordered));
-        const now = performance.now();
-        if (now - started > this.sliceMs) {
-          this.noteSlice(started, now);
-          await this.pause(generation);
-          started = this.sliceStart();
-        }
+        started = await this.yieldIfSliceOver(started, generation);
       }
-      const now = performance.now();
-      if (now - started > this.sliceMs) {
-        this.noteSlice(started, now);
-        await this.pause(generation);
-        started = this.sliceStart();
-      }
+      started = await this.yieldIfSliceOver(started, generation);
     }
     this.noteSlice(started);
     return { query, hits, more: false };
@@ -166,6 +156,15 @@ export class SearchIndex {
   private noteSlice(started: number, now = performance.now()): void {
     this.longestSliceMs = Math.max(this.longestSliceMs, now - started);
     if (this.cpuClock) this.longestSliceCpuMs = Math.max(this.longestSliceCpuMs, this.cpuClock() - this.sliceCpuStart);
+  }
+
+  /** Gives the event loop a turn once the slice that began at `started` is over; returns when the current one began. */
+  private async yieldIfSliceOver(started: number, generation: number | undefined): Promise<number> {
+    const now = performance.now();
+    if (now - started <= this.sliceMs) return started;
+    this.noteSlice(started, now);
+    await this.pause(generation);
+    return this.sliceStart();
   }
 
   private async pause(generation: number | undefined): Promise<void> {
@@ -195,12 +194,7 @@ export class SearchIndex {
       let started = this.sliceStart();
       for (const turn of conversation.turns) {
         turns.push({ id: turn.id, question: turn.question, answer: turn.answer, q: fold(turn.question), a: fold(turn.answer) });
-        const now = performance.now();
-        if (now - started > this.sliceMs) {
-          this.noteSlice(started, now);
-          await this.pause(generation);
-          started = this.sliceStart();
-        }
+        started = await this.yieldIfSliceOver(started, generation);
       }
       this.noteSlice(started);
       this.conversations.set(summary.id, { id: summary.id, title: summary.title, updatedAt: summary.updatedAt, key: keyOf(summary), turns });

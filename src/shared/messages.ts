@@ -561,7 +561,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'retry':
     case 'regenerate':
       return isString(field(value, 'turnId'));
-    case 'selectVersion': {
+    case 'selectVersion':
+    case 'previewSource': {
       const index = field(value, 'index');
       return isString(field(value, 'turnId')) && typeof index === 'number' && Number.isInteger(index) && index >= 0;
     }
@@ -572,10 +573,6 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     }
     case 'openLink':
       return isString(field(value, 'url'));
-    case 'previewSource': {
-      const index = field(value, 'index');
-      return isString(field(value, 'turnId')) && typeof index === 'number' && Number.isInteger(index) && index >= 0;
-    }
     case 'search': {
       const requestId = field(value, 'requestId');
       // A query longer than any question is not a search: the bound keeps a bad message from costing a scan.
