@@ -29,6 +29,15 @@ describe('Ask where the question arises, in VS Code (code-server)', function () 
     await session?.close();
   });
 
+  /** The query the local core received last, once it matches `pattern` (a question shows in the chat before that). */
+  async function sentQuery(pattern: RegExp): Promise<string> {
+    for (let waited = 0; ; waited += 100) {
+      const query = (session.core.lastRequest?.body as { query?: string } | undefined)?.query ?? '';
+      if (pattern.test(query) || waited >= 30_000) return query;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** The first question asks for the token once. */
   async function answerTokenPrompt(): Promise<void> {
     if (tokenGiven) return;
@@ -72,7 +81,8 @@ describe('Ask where the question arises, in VS Code (code-server)', function () 
     await line.waitFor({ timeout: 30_000 });
     assert.match(await line.textContent() ?? '', /^Problem: .+ in config\.json:4$/);
     await waitForChatText(page, 'Explain this problem and how to fix it.');
-    const query = (session.core.lastRequest?.body as { query?: string } | undefined)?.query ?? '';
+    // The question shows in the chat before it reaches the core: wait for the core to have it.
+    const query = await sentQuery(/^File: config\.json/m);
     assert.match(query, /^File: config\.json \(json\), line 4/m);
     assert.match(query, /^>> 4 \| {3}"debug": true$/m);
     await line.click();
@@ -103,7 +113,7 @@ describe('Ask where the question arises, in VS Code (code-server)', function () 
     await waitForChatText(page, 'What does this print?');
     await line.waitFor({ timeout: 30_000 });
     assert.match(await line.textContent() ?? '', /^Terminal output from .+, \d+ lines$/);
-    const query = (session.core.lastRequest?.body as { query?: string } | undefined)?.query ?? '';
+    const query = await sentQuery(/^What does this print/);
     assert.match(query, /^What does this print\?\n\nTerminal output selected in ".+":\n```text\n/);
     assert.match(query, /^tejarat-42$/m);
     // The latest answer has finished (the first spec's turn is done already).
