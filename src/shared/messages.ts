@@ -72,26 +72,6 @@ export interface SentContext {
   text: string;
 }
 
-/** One question and its answer. */
-export interface Turn {
-  id: string;
-  question: string;
-  answer: string;
-  status: TurnStatus;
-  sources: SourceView[];
-  metadata?: MetadataView;
-  mode?: AnswerMode;
-  error?: TurnError;
-  /** The answer was longer than the history keeps: it ends early, and the panel says so. */
-  truncatedForStorage?: boolean;
-  /** Sent after the question; `question` holds the user's words only. */
-  context?: SentContext;
-  /** The turn's answers that are not shown (Regenerate keeps the answer before it), in order without the shown one. */
-  otherAnswers?: AnswerVersion[];
-  /** Where the shown answer (the turn's own fields) stands among all its answers, from 0; 0 when absent. */
-  answerIndex?: number;
-}
-
 /** One answer of a turn: the fields of `Turn` that a regenerated answer replaces. */
 export interface AnswerVersion {
   answer: string;
@@ -100,7 +80,20 @@ export interface AnswerVersion {
   metadata?: MetadataView;
   mode?: AnswerMode;
   error?: TurnError;
+  /** The answer was longer than the history keeps: it ends early, and the panel says so. */
   truncatedForStorage?: boolean;
+}
+
+/** One question and its shown answer. */
+export interface Turn extends AnswerVersion {
+  id: string;
+  question: string;
+  /** Sent after the question; `question` holds the user's words only. */
+  context?: SentContext;
+  /** The turn's answers that are not shown (Regenerate keeps the answer before it), in order without the shown one. */
+  otherAnswers?: AnswerVersion[];
+  /** Where the shown answer (the turn's own fields) stands among all its answers, from 0; 0 when absent. */
+  answerIndex?: number;
 }
 
 /** The answer a turn shows, as a version. */
