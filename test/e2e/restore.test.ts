@@ -1,7 +1,8 @@
-// Nothing lost across a crash or a reload, as a user sees it: the packaged .vsix in code-server, the chat open as an
-// editor tab, an answer streaming slowly from the local core. The extension host is killed in the middle of the
-// answer (SIGKILL: no deactivate, no last save), VS Code starts a new one, and the chat shows the
-// partial answer marked cut off and a Retry that asks again; the status bar item is there from startup.
+// Nothing lost across a reload or a crash, as a user sees it: the packaged .vsix in code-server, the chat open as an
+// editor tab, an answer streaming slowly from the local core. The window is reloaded in the middle of the answer,
+// and the chat tab comes back with the partial answer marked cut off and a Retry that asks again. Then the extension
+// host is killed in the middle of the retried answer (SIGKILL: no deactivate, no last save), VS Code starts a new
+// one, and the chat shows that answer cut off too; the status bar item is there from startup.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -46,31 +47,11 @@ function extensionHostPids(session: Session): number[] {
     .map((match) => Number(match[1]));
 }
 
-/**
- * Waits until the workbench has written the open chat tab into its saved window state (IndexedDB in the browser).
- * VS Code writes that state a moment after a change; a reload or a crash before it would lose the tab whatever the
- * extension does, which is not what these tests are about.
- */
-async function waitForSavedChatTab(session: Session): Promise<void> {
-  // Runs in the page (a string, as the Node-side type check has no DOM types).
-  const savedInIndexedDb = `(async () => {
-    for (const { name } of await indexedDB.databases()) {
-      const found = await new Promise((resolve) => {
-        const open = indexedDB.open(name ?? '');
-        open.onerror = () => resolve(false);
-        open.onsuccess = () => {
-          const database = open.result;
-          if (!database.objectStoreNames.contains('ItemTable')) { database.close(); resolve(false); return; }
-          const read = database.transaction('ItemTable', 'readonly').objectStore('ItemTable').get('memento/workbench.parts.editor');
-          read.onerror = () => resolve(false);
-          read.onsuccess = () => { database.close(); resolve(String(read.result ?? '').includes('tejarat.chatPanel')); };
-        };
-      });
-      if (found) return true;
-    }
-    return false;
-  })()`;
-  await session.page.waitForFunction(savedInIndexedDb, undefined, { timeout: 60_000, polling: 250 });
+/** The first words of a stored answer as the chat shows them (Markdown marks removed). */
+function firstWordsOf(answer: string): string {
+  const words = (answer.split('\n')[0] ?? '').replace(/[#*_`>[\]]/g, '').trim().slice(0, 20);
+  assert.ok(words.length >= 10, `the answer on disk begins with words: ${answer.slice(0, 80)}`);
+  return words;
 }
 
 async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
@@ -102,7 +83,7 @@ describe('Tejarat Chat in VS Code (code-server): nothing lost when the extension
     await session?.close();
   });
 
-  it('a killed extension host leaves the partial answer, cut off with Retry, once VS Code has started a new one', async function () {
+  it('a question streaming when the window reloads comes back cut off, with Retry', async function () {
     const { page } = session;
     const answer = await expectedAnswer(session.core, QUESTION);
     await runCommand(page, 'Tejarat: Open Chat in Editor');
@@ -118,24 +99,21 @@ describe('Tejarat Chat in VS Code (code-server): nothing lost when the extension
     assert.ok(answer.startsWith(partial.answer), 'what is on disk is the start of the answer');
     assert.ok(partial.answer.length < answer.length, 'the answer was still incomplete');
 
-    const hosts = extensionHostPids(session);
-    assert.equal(hosts.length, 1, `one extension host (found ${hosts.join(', ')})`);
-    process.kill(hosts[0] ?? 0, 'SIGKILL');
-    await screenshot(page, 'restore-host-killed');
-    // VS Code starts a new extension host by itself; the extension activates in it after startup.
-    await until('a new extension host', () => extensionHostPids(session).some((pid) => pid !== hosts[0]), 60_000);
-    // Shown at startup because there is history, before any command was used in this host.
-    await page.locator('.statusbar-item', { hasText: 'Tejarat' }).first().waitFor({ timeout: 60_000 });
-    // The chat tab belonged to the host that died: opening the chat shows the conversation as it was saved.
-    await runCommand(page, 'Tejarat: Open Chat in Editor');
+    // Reloaded the way VS Code reloads a window, which saves the window's state (its open tabs) before it goes.
+    const reloaded = page.waitForEvent('load', { timeout: 60_000 });
+    await runCommand(page, 'Developer: Reload Window');
+    await reloaded;
+    await waitForWorkbench(page);
+    // VS Code brings the tab back and the extension's serializer fills it with the conversation as it was saved.
     await page.locator('.tabs-container .tab', { hasText: 'Tejarat Chat' }).first().waitFor({ timeout: 60_000 });
     const chat = chatFrame(page);
-    const firstWords = (partial.answer.split('\n')[0] ?? '').replace(/[#*_`>[\]]/g, '').trim().slice(0, 20);
-    assert.ok(firstWords.length >= 10, `the answer on disk begins with words: ${partial.answer.slice(0, 80)}`);
     await chat.getByText('The connection was lost. The answer is cut off.').waitFor({ timeout: 60_000 });
-    await chat.getByText(firstWords, { exact: false }).first().waitFor();
     await chat.getByText(QUESTION).first().waitFor();
-    await screenshot(page, 'restore-cut-off');
+    await chat.getByText(firstWordsOf(partial.answer), { exact: false }).first().waitFor();
+    const stored = storedTurns(session).filter((candidate) => candidate.question === QUESTION);
+    assert.equal(stored.length, 1);
+    assert.match(stored[0]?.status ?? '', /^(streaming|cut-off)$/, 'saved as it stood when the window closed');
+    await screenshot(page, 'restore-after-reload');
 
     // Retry asks the same question again.
     session.core.resetStats();
@@ -145,23 +123,32 @@ describe('Tejarat Chat in VS Code (code-server): nothing lost when the extension
     await screenshot(page, 'restore-retried');
   });
 
-  it('a question streaming when the window reloads comes back cut off, with Retry', async function () {
+  it('a killed extension host leaves the partial answer, cut off with Retry, once VS Code has started a new one', async function () {
     const { page } = session;
-    const chat = chatFrame(page);
-    // The retried answer of the test before is streaming now (slowly); its text is on screen.
-    await until('the retried answer in progress on disk', () => {
+    // The retried answer of the test before is streaming now (slowly), and reaches the disk as it grows.
+    const partial = await until('the retried answer in progress on disk', () => {
       const turns = storedTurns(session).filter((candidate) => candidate.question === QUESTION);
-      return turns.length === 1 && turns[0]?.status === 'streaming' && turns[0].answer.length > 20;
+      const turn = turns.length === 1 ? turns[0] : undefined;
+      return turn && turn.status === 'streaming' && turn.answer.length > 40 ? turn : undefined;
     });
-    await waitForSavedChatTab(session);
-    await page.reload();
-    await waitForWorkbench(page);
+
+    const hosts = extensionHostPids(session);
+    assert.equal(hosts.length, 1, `one extension host (found ${hosts.join(', ')})`);
+    process.kill(hosts[0] ?? 0, 'SIGKILL');
+    await screenshot(page, 'restore-host-killed');
+    // VS Code starts a new extension host by itself; the extension activates in it after startup.
+    await until('a new extension host', () => extensionHostPids(session).some((pid) => pid !== hosts[0]), 60_000);
+    // Shown at startup because there is history, before any command was used in this host.
+    await page.locator('.statusbar-item', { hasText: 'Tejarat' }).first().waitFor({ timeout: 60_000 });
+    // The chat tab belonged to the host that died (VS Code closes it, or leaves it frozen): opening the chat shows
+    // the conversation as it was saved.
+    await runCommand(page, 'Tejarat: Open Chat in Editor');
     await page.locator('.tabs-container .tab', { hasText: 'Tejarat Chat' }).first().waitFor({ timeout: 60_000 });
+    const chat = chatFrame(page);
     await chat.getByText('The connection was lost. The answer is cut off.').waitFor({ timeout: 60_000 });
+    await chat.getByText(firstWordsOf(partial.answer), { exact: false }).first().waitFor();
+    await chat.getByText(QUESTION).first().waitFor();
     await chat.getByRole('button', { name: /retry/i }).last().waitFor();
-    const stored = storedTurns(session).filter((candidate) => candidate.question === QUESTION);
-    assert.equal(stored.length, 1);
-    assert.match(stored[0]?.status ?? '', /^(streaming|cut-off)$/, 'saved as it stood when the window closed');
-    await screenshot(page, 'restore-after-reload');
+    await screenshot(page, 'restore-cut-off');
   });
 });
