@@ -13,6 +13,11 @@ import { FONT_SETTINGS, panelFonts } from './panelFonts';
 export const VIEW_ID = 'tejarat.chatView';
 export const PANEL_TYPE = 'tejarat.chatPanel';
 
+/** A tab of the chat panel; VS Code reports its view type with an internal prefix. */
+function isChatPanelTab(tab: vscode.Tab): boolean {
+  return tab.input instanceof vscode.TabInputWebview && (tab.input.viewType === PANEL_TYPE || tab.input.viewType.endsWith(`-${PANEL_TYPE}`));
+}
+
 interface Surface {
   readonly kind: 'view' | 'panel';
   readonly webview: vscode.Webview;
@@ -59,19 +64,28 @@ export class ChatViews implements vscode.WebviewViewProvider, vscode.Disposable 
     view.onDidDispose(() => visibility.dispose());
   }
 
-  /** Opens (or brings forward) the chat as an editor tab. */
+  /**
+   * Opens (or brings forward) the chat as an editor tab. A chat tab that this extension host does not own is one
+   * left frozen by an extension host that died, or one VS Code restored and has not shown yet: the new tab takes its
+   * place, so there is never a second chat tab.
+   */
   openPanel(): void {
     if (this.panel) {
       this.panel.reveal(undefined, false);
       return;
     }
+    const stale = vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter(isChatPanelTab);
     const panel = vscode.window.createWebviewPanel(
       PANEL_TYPE,
       vscode.l10n.t('Tejarat Chat'),
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+      { viewColumn: stale[0]?.group.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus: false },
       { enableScripts: true, localResourceRoots: this.resourceRoots() },
     );
     this.adoptPanel(panel);
+    // Closed once the new tab is in their group, so that closing them never removes the group.
+    if (stale.length > 0) {
+      vscode.window.tabGroups.close(stale).then(undefined, (error: unknown) => this.log.warn(`could not close an old chat tab: ${String(error)}`));
+    }
   }
 
   /**

@@ -140,10 +140,14 @@ describe('Tejarat Chat in VS Code (code-server): nothing lost when the extension
     await until('a new extension host', () => extensionHostPids(session).some((pid) => pid !== hosts[0]), 60_000);
     // Shown at startup because there is history, before any command was used in this host.
     await page.locator('.statusbar-item', { hasText: 'Tejarat' }).first().waitFor({ timeout: 60_000 });
-    // The chat tab belonged to the host that died (VS Code closes it, or leaves it frozen): opening the chat shows
-    // the conversation as it was saved.
+    // The chat tab belonged to the host that died, and VS Code leaves it frozen or closes it. Opening the chat shows
+    // the conversation as it was saved, in one tab: a frozen one is replaced, not kept beside the new one.
     await runCommand(page, 'Tejarat: Open Chat in Editor');
-    await page.locator('.tabs-container .tab', { hasText: 'Tejarat Chat' }).first().waitFor({ timeout: 60_000 });
+    const chatTabs = page.locator('.tabs-container .tab', { hasText: 'Tejarat Chat' });
+    await chatTabs.first().waitFor({ timeout: 60_000 });
+    for (const deadline = Date.now() + 30_000; (await chatTabs.count()) !== 1; await page.waitForTimeout(100)) {
+      if (Date.now() > deadline) assert.fail(`one chat tab after opening the chat (found ${await chatTabs.count()})`);
+    }
     const chat = chatFrame(page);
     await chat.getByText('The connection was lost. The answer is cut off.').waitFor({ timeout: 60_000 });
     await chat.getByText(firstWordsOf(partial.answer), { exact: false }).first().waitFor();
