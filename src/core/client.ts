@@ -4,7 +4,7 @@
 // normalize.ts and HTTP to http.ts.
 import { AnswerAssembler, answerTooLarge } from './answer.js';
 import { checkCoreUrl } from './core-url.js';
-import { CoreError, coreError, fromNetworkError, httpError, looksLikeHtml, redact, timeoutError } from './errors.js';
+import { CoreError, coreError, fromNetworkError, httpError, looksLikeHtml, redact, signInPage, timeoutError } from './errors.js';
 import { EventStreamReader, type ResumePoint } from './event-stream.js';
 import {
   createFetchTransport,
@@ -207,7 +207,7 @@ class RagCoreClient implements CoreClient {
     // Headers answer "reachable, token accepted, streaming?". A stream is read to its first event (how long a
     // person waits for the answer to begin); the normal endpoint is not read, as a real core would compute a whole
     // answer for it.
-    const attempt = async (path: string, accept: string): Promise<{ status: number; eventStream: boolean }> => {
+    const attempt = async (path: string, accept: string): Promise<{ status: number; type: string; eventStream: boolean }> => {
       const exchange = this.#open(options.signal);
       const t0 = performance.now();
       try {
@@ -235,7 +235,7 @@ class RagCoreClient implements CoreClient {
           }
           if (reader.events > 0) timings.firstEventMs = Math.round(performance.now() - t0);
         }
-        return { status: response.status, eventStream };
+        return { status: response.status, type: contentType(response), eventStream };
       } finally {
         exchange.close();
       }
@@ -243,10 +243,12 @@ class RagCoreClient implements CoreClient {
     try {
       const wantsStream = (this.#options.streaming ?? 'auto') !== 'never';
       let status: number | undefined;
+      let type = '';
       if (wantsStream) {
         const probe = await attempt(this.#streamPath, 'text/event-stream');
         report.reachable = true;
         report.streamStatus = status = probe.status;
+        type = probe.type;
         if (status >= 200 && status < 300) this.#setStatus(probe.eventStream ? 'active' : 'fallback');
         else if (NO_STREAMING.has(status)) this.#rememberFallback(status);
       }
@@ -255,11 +257,14 @@ class RagCoreClient implements CoreClient {
         const query = await attempt(this.#queryPath, 'application/json');
         report.reachable = true;
         status = query.status;
+        type = query.type;
       }
-      if (status === 401 || status === 403) report.tokenAccepted = false;
+      const refusal = status !== undefined && (status < 200 || status >= 300) ? httpError(status, '', type, undefined) : undefined;
+      if (refusal?.info.kind === 'auth') report.tokenAccepted = false;
       else if (status !== undefined && status >= 200 && status < 300) report.tokenAccepted = token ? true : undefined;
-      if (status !== undefined && (status < 200 || status >= 300)) {
-        report.error = { ...httpError(status, '', '', undefined).info, partial: false };
+      if (refusal) {
+        report.error = { ...refusal.info, partial: false };
+        if (refusal.info.code === 'sign-in-page') report.reachable = false;
       } else if (!token) {
         report.error = { ...coreError('auth', 'no-token').info, partial: false };
       }
@@ -563,10 +568,6 @@ interface Exchange {
   readonly connectMs: number | undefined;
   close(): void;
   rethrow(caught: unknown): never;
-}
-
-function signInPage(status: number): CoreError {
-  return coreError('network', 'sign-in-page', { status }, { status });
 }
 
 function isBrokenConnection(error: CoreError): boolean {

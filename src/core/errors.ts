@@ -72,8 +72,18 @@ export function timeoutError(phase: TimeoutPhase, origin: string, limitMs: numbe
   return coreError('timeout', code, { origin, seconds: Math.round(limitMs / 100) / 10 }, { timeout: phase });
 }
 
-/** A non-2xx answer. `body` is read only for the core's words: from JSON error fields or a plain-text body, never HTML. */
+/** A web page (captive portal, sign-in or proxy page) that answered in place of the core. */
+export function signInPage(status: number): CoreError {
+  return coreError('network', 'sign-in-page', { status }, { status });
+}
+
+/**
+ * A non-2xx answer. `body` is read only for the core's words: from JSON error fields or a plain-text body, never HTML.
+ * A 401 or 403 web page comes from a gateway in front of the core and a 407 from a proxy: neither judged the token,
+ * so neither is an `auth` error, which would ask the person for a new token.
+ */
 export function httpError(status: number, body: string, contentType: string, retryAfterMs: number | undefined): CoreError {
+  if (status === 407 || ((status === 401 || status === 403) && looksLikeHtml(body, contentType))) return signInPage(status);
   if (status === 401) return coreError('auth', 'token-rejected', undefined, { status });
   if (status === 403) return coreError('auth', 'token-forbidden', undefined, { status });
   if (status === 429) {

@@ -267,8 +267,9 @@ export async function startCoreServer(options: CoreServerOptions = {}): Promise<
     const signal = closeSignal(res);
 
     if (scenario.slowHeadersMs !== undefined && !(await wait(timing.scale(scenario.slowHeadersMs), signal))) return;
-    // A portal in front of the core answers whatever is asked, before the core sees it.
-    if (scenario.signInPage) return sendHtml(res, 200, signInPage(), SIGN_IN_HEADERS);
+    // A portal in front of the core answers whatever is asked, before the core sees it: with 200, or with the
+    // scenario's status (a gateway's 403 page, a proxy's 407).
+    if (scenario.signInPage) return sendHtml(res, scenario.status ?? 200, signInPage(), SIGN_IN_HEADERS);
     if (req.method !== 'POST') return sendJson(res, 405, errorJson(405, 'use POST'), { Allow: 'POST' });
     if (endpoint === 'stream' && !streaming) return sendJson(res, 404, errorJson(404, 'not found'));
     if (scenario.status !== undefined && shouldFail(scenario, key)) {

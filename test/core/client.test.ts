@@ -231,6 +231,17 @@ describe('RAG Core client', function () {
       assert.equal(wrongToken.error?.kind, 'auth');
     });
 
+    it('reports a gateway\u2019s 401 or 403 web page and a proxy\u2019s 407 as a page in place of the core, not as a token error', async function () {
+      for (const streaming of ['auto', 'never'] as const) {
+        for (const [scenario, status] of [['sign-in-page,status=401', 401], ['sign-in-page,status=403', 403], ['status=407', 407]] as const) {
+          const answer = await askOnce(server, scenario, QUESTION, { streaming });
+          assert.equal(answer.error?.code, 'sign-in-page', `${scenario} (${streaming})`);
+          assert.equal(answer.error?.kind, 'network', 'not auth: the person is not asked for a new token');
+          assert.equal(answer.error?.message, `A proxy or sign-in page answered instead of the core (HTTP ${status}). Sign in to the network in your browser, or check the proxy settings.`);
+        }
+      }
+    });
+
     it('reports 429 with its Retry-After', async function () {
       const answer = await askOnce(server, 'status=429,retry-after=7');
       assert.equal(answer.error?.kind, 'rate-limited');
@@ -529,7 +540,7 @@ describe('RAG Core client', function () {
   });
 
   describe('check', function () {
-    it('reports reachable, token accepted and streaming active, then fallback, then a rejected token', async function () {
+    it('reports reachable, token accepted and streaming active, then fallback, then a rejected token, a gateway\u2019s page, no core', async function () {
       const client = clientFor(server);
       const active = await client.check();
       assert.equal(active.reachable, true);
@@ -553,6 +564,12 @@ describe('RAG Core client', function () {
       assert.equal(rejected.reachable, true);
       assert.equal(rejected.tokenAccepted, false);
       assert.equal(rejected.error?.kind, 'auth');
+      for (const scenario of ['sign-in-page,status=403', 'status=407']) {
+        const gateway = await clientFor(server, scenario).check();
+        assert.equal(gateway.tokenAccepted, undefined, `${scenario}: the token was not judged`);
+        assert.equal(gateway.reachable, false, scenario);
+        assert.equal(gateway.error?.code, 'sign-in-page', scenario);
+      }
       const unreachable = await createCoreClient({ baseUrl: 'http://127.0.0.1:9', getToken: () => 't' }).check();
       assert.equal(unreachable.reachable, false);
       assert.equal(unreachable.error?.kind, 'network');

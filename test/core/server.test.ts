@@ -891,7 +891,7 @@ describe('local RAG Core server', function () {
       assert.equal(typeof normal.conversation_id, 'string');
     });
 
-    it('sign-in-page answers 200 text/html with a login page on both endpoints, token or not', async function () {
+    it('sign-in-page answers 200 text/html with a login page on both endpoints, token or not, or the status asked for', async function () {
       for (const path of [STREAM, QUERY]) {
         for (const token of [undefined, null]) {
           const response = await raw(server, { path, token, scenario: 'sign-in-page' });
@@ -903,6 +903,10 @@ describe('local RAG Core server', function () {
           assert.match(response.text, /<script>/);
         }
       }
+      const forbidden = await raw(server, { path: STREAM, scenario: 'sign-in-page,status=403' });
+      assert.equal(forbidden.status, 403, 'a gateway\u2019s page with the scenario\u2019s status');
+      assert.equal(forbidden.headers['content-type'], 'text/html; charset=utf-8');
+      assert.match(forbidden.text, /<title>Sign in · Tejarat Secure Access<\/title>/);
     });
 
     it('buffered: a proxy holds the whole stream back and delivers it at once, after generation', async function () {

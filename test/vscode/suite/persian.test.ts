@@ -123,6 +123,10 @@ suite('Persian panel: errors in Persian', () => {
     const signIn = assertPersian(await askWith('sign-in-page'));
     assert.match(signIn, /صفحه‌ی ورود/);
     assert.doesNotMatch(signIn, /<|Tejarat Secure Access/, 'never the page itself');
+    // A gateway's 403 page in front of the core did not judge the token: no "set a new token".
+    const gateway = await askWith('sign-in-page,status=403');
+    assert.equal(gateway.error?.kind, 'network');
+    assert.match(assertPersian(gateway), /صفحه‌ی ورود[^]*(403|۴۰۳)/);
   });
 
   test('a connection dropped after text: cut off, in Persian', async () => {
