@@ -1,4 +1,4 @@
-// `npm run bench -- vscode`: the issue 4 numbers.
+// `npm run bench -- vscode`: the extension in VS Code: activation, chunk-to-screen latency, and long use.
 //  - activation: loading dist/extension.js and running activate(), each in a fresh Node process with a minimal
 //    stand-in for the `vscode` module (test/bench/vscode/activate-once.cjs); median of ACTIVATION_RUNS;
 //  - end to end in code-server: from the local core writing a chunk (its socket write, timed in this process) to
