@@ -242,37 +242,34 @@ class RagCoreClient implements CoreClient {
     };
     try {
       const wantsStream = (this.#options.streaming ?? 'auto') !== 'never';
-      let status: number | undefined;
-      let type = '';
+      let last: Awaited<ReturnType<typeof attempt>> | undefined;
       if (wantsStream) {
-        const probe = await attempt(this.#streamPath, 'text/event-stream');
+        last = await attempt(this.#streamPath, 'text/event-stream');
         report.reachable = true;
-        report.streamStatus = status = probe.status;
-        type = probe.type;
-        if (status >= 200 && status < 300) this.#setStatus(probe.eventStream ? 'active' : 'fallback');
-        else if (NO_STREAMING.has(status)) this.#rememberFallback(status);
+        report.streamStatus = last.status;
+        if (last.status >= 200 && last.status < 300) this.#setStatus(last.eventStream ? 'active' : 'fallback');
+        else if (NO_STREAMING.has(last.status)) this.#rememberFallback(last.status);
       }
-      if (!wantsStream || (status !== undefined && NO_STREAMING.has(status))) {
+      if (!wantsStream || (last !== undefined && NO_STREAMING.has(last.status))) {
         delete report.timings.firstEventMs;
-        const query = await attempt(this.#queryPath, 'application/json');
+        last = await attempt(this.#queryPath, 'application/json');
         report.reachable = true;
-        status = query.status;
-        type = query.type;
       }
-      const refusal = status !== undefined && (status < 200 || status >= 300) ? httpError(status, '', type, undefined) : undefined;
-      if (refusal?.info.kind === 'auth') report.tokenAccepted = false;
-      else if (status !== undefined && status >= 200 && status < 300) report.tokenAccepted = token ? true : undefined;
+      const ok = last !== undefined && last.status >= 200 && last.status < 300;
+      const refusal = last !== undefined && !ok ? httpError(last.status, '', last.type, undefined) : undefined;
       if (refusal) {
+        if (refusal.info.kind === 'auth') report.tokenAccepted = false;
         report.error = { ...refusal.info, partial: false };
-        if (refusal.info.code === 'sign-in-page') report.reachable = false;
-      } else if (!token) {
-        report.error = { ...coreError('auth', 'no-token').info, partial: false };
+      } else {
+        if (ok) report.tokenAccepted = token ? true : undefined;
+        if (!token) report.error = { ...coreError('auth', 'no-token').info, partial: false };
       }
     } catch (caught) {
       const error = this.#classify(caught, options.signal);
-      if (error.info.code === 'sign-in-page') report.reachable = false;
       report.error = { ...error.info, message: redact(error.info.message, token), partial: false };
     }
+    // A web page answered in place of the core, whatever its status: the core itself was not reached.
+    if (report.error?.code === 'sign-in-page') report.reachable = false;
     report.streaming = this.#status;
     report.timings.totalMs = Math.round(performance.now() - started);
     const { connectMs, headersMs, firstEventMs, totalMs } = report.timings;

@@ -54,10 +54,10 @@ function firstWordsOf(answer: string): string {
   return words;
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -145,9 +145,7 @@ describe('Tejarat Chat in VS Code (code-server): nothing lost when the extension
     await runCommand(page, 'Tejarat: Open Chat in Editor');
     const chatTabs = page.locator('.tabs-container .tab', { hasText: 'Tejarat Chat' });
     await chatTabs.first().waitFor({ timeout: 60_000 });
-    for (const deadline = Date.now() + 30_000; (await chatTabs.count()) !== 1; await page.waitForTimeout(100)) {
-      if (Date.now() > deadline) assert.fail(`one chat tab after opening the chat (found ${await chatTabs.count()})`);
-    }
+    await until('one chat tab after opening the chat', async () => (await chatTabs.count()) === 1, 30_000);
     const chat = chatFrame(page);
     await chat.getByText('The connection was lost. The answer is cut off.').waitFor({ timeout: 60_000 });
     await chat.getByText(firstWordsOf(partial.answer), { exact: false }).first().waitFor();
